@@ -1,0 +1,56 @@
+"""advisor: classical ML or deep learning? Rules first, then measurement on your data and hardware.
+
+>>> import advisor
+>>> data = advisor.datasets.load("adult")           # or advisor.load("file.csv", target="y")
+>>> rec = advisor.recommend(data, {"interpretability": True})
+>>> rec.verdict
+'classical'
+
+Heavy libraries (torch, xgboost, lightgbm, streamlit) are imported only by the parts that train
+models or serve the app, so ``import advisor`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from advisor.errors import AdvisorError
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load": "advisor.api",
+    "profile": "advisor.api",
+    "recommend": "advisor.api",
+    "Dataset": "advisor.data",
+    "Modality": "advisor.data",
+    "DatasetProfile": "advisor.profiling",
+    "Constraints": "advisor.rules",
+    "Recommendation": "advisor.rules",
+}
+_SUBMODULES = ("api", "data", "datasets", "errors", "hardware", "profiling", "rules")
+
+__all__ = ["AdvisorError", "__version__", *_EXPORTS, *_SUBMODULES]
+
+if TYPE_CHECKING:
+    from advisor import api, data, datasets, errors, hardware, profiling, rules
+    from advisor.api import load, profile, recommend
+    from advisor.data import Dataset, Modality
+    from advisor.profiling import DatasetProfile
+    from advisor.rules import Constraints, Recommendation
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"advisor.{name}")
+    else:
+        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,191 @@
+"""The ``advisor`` command line: profile and recommend on a file, a folder or a bundled dataset.
+
+    advisor profile data.csv --target churn
+    advisor recommend data.csv --target churn --interpretable --json
+    advisor datasets
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from advisor.errors import AdvisorError
+
+app = typer.Typer(
+    name="advisor",
+    help="Classical ML or deep learning? Profile a dataset and get ranked model families with "
+    "reasons, sources, a training recipe and a benchmark plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class Level(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class ModalityOption(str, Enum):
+    tabular = "tabular"
+    image = "image"
+    text = "text"
+    timeseries = "timeseries"
+
+
+PathArg = Annotated[str, typer.Argument(
+    help="A CSV/TSV/Parquet file, an image folder or zip, an .npz, a .ts file or folder, "
+         "or a bundled dataset name (see `advisor datasets`).")]
+TargetOpt = Annotated[str | None, typer.Option(
+    "--target", "-t", help="Target column to predict. If left out, advisor proposes one and says why.")]
+ModalityOpt = Annotated[ModalityOption | None, typer.Option(
+    help="Override the detected kind of data.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+DropOpt = Annotated[bool, typer.Option(
+    "--drop-empty-columns", help="Drop columns with no values instead of stopping with an error.")]
+
+
+@app.command()
+def profile(path: PathArg, target: TargetOpt = None, modality: ModalityOpt = None,
+            as_json: JsonOpt = False, drop_empty_columns: DropOpt = False) -> None:
+    """Show what advisor sees in a dataset: modality, task, sizes, column roles, balance, skew."""
+    from advisor.api import profile as build_profile
+
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    prof = build_profile(dataset)
+    if as_json:
+        _print_json(prof.to_dict())
+        return
+    from advisor.reporting.console import render_profile
+
+    out.print(render_profile(prof))
+
+
+@app.command()
+def recommend(
+    path: PathArg,
+    target: TargetOpt = None,
+    modality: ModalityOpt = None,
+    interpretable: Annotated[bool, typer.Option(
+        "--interpretable", help="Decisions must be explainable (regulated or audited use).")] = False,
+    gpu: Annotated[bool | None, typer.Option(
+        "--gpu/--no-gpu", help="Whether a GPU is available for training [default: detected].")] = None,
+    urgency: Annotated[Level, typer.Option(help="How soon a model must be deployed.")] = Level.medium,
+    latency_ms: Annotated[float | None, typer.Option(
+        help="Single-prediction latency budget in milliseconds.", min=0.001)] = None,
+    compute: Annotated[Level, typer.Option(help="Compute budget for training.")] = Level.medium,
+    as_json: JsonOpt = False,
+    drop_empty_columns: DropOpt = False,
+) -> None:
+    """Rank model families for a dataset: reasons with sources, training recipe, transfer strategy
+    and benchmark plan."""
+    from advisor.api import recommend as run_recommend
+    from advisor.rules import Constraints
+
+    constraints = Constraints(interpretability=interpretable, gpu=gpu, deploy_urgency=urgency.value,
+                              latency_ms=latency_ms, compute_budget=compute.value)
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    rec = run_recommend(dataset, constraints)
+    if as_json:
+        _print_json(rec.to_dict())
+        return
+    from advisor.reporting.console import render_recommendation
+
+    out.print(render_recommendation(rec))
+
+
+@app.command()
+def datasets() -> None:
+    """List the bundled sample datasets (usable by name in place of a path)."""
+    from rich.table import Table
+
+    from advisor import datasets as bundled
+
+    frame = bundled.describe()
+    table = Table(title="Bundled datasets")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
+    out.print(table)
+
+
+@app.command()
+def hardware(as_json: JsonOpt = False) -> None:
+    """Show the CPU cores, memory, GPUs and library versions advisor will use."""
+    from advisor.hardware import detect
+
+    hw = detect(probe_torch=True)
+    if as_json:
+        _print_json(hw.to_dict())
+        return
+    out.print(hw.describe())
+    for name, version in hw.versions.items():
+        out.print(f"  {name:14s} {version}")
+
+
+def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool,
+          propose: bool) -> Any:
+    """Load the data; with no target on a table, propose one (and say why) on stderr."""
+    from advisor.api import load
+
+    dataset = load(path, target=target, modality=modality.value if modality else None,
+                   drop_empty_columns=drop_empty)
+    if target is None and dataset.y is None and propose:
+        dataset = _with_proposed_target(dataset, path, modality, drop_empty)
+    return dataset
+
+
+def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool) -> Any:
+    import pandas as pd
+
+    from advisor.api import load
+    from advisor.data import suggest_target
+
+    if not isinstance(dataset.X, pd.DataFrame):
+        return dataset
+    suggestion = suggest_target(dataset.X)
+    if suggestion is None:
+        err.print("[yellow]No --target given and none stands out: profiling without a target. "
+                  "Pass --target COLUMN to get a task-specific answer.[/]")
+        return dataset
+    err.print(f"[yellow]No --target given: using '{suggestion.column}' ({suggestion.reason}). "
+              "Pass --target COLUMN to choose another.[/]")
+    return load(path, target=suggestion.column, modality=modality.value if modality else None,
+                drop_empty_columns=drop_empty)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def main() -> None:
+    """Entry point: run the app and turn every AdvisorError into a clear message and exit code 2."""
+    try:
+        app()
+    except AdvisorError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        raise SystemExit(130) from None
+    except Exception as exc:  # a bug, not bad input: keep it short unless debugging
+        if os.environ.get("ADVISOR_DEBUG"):
+            raise
+        err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc}\n"
+                  "This is a bug in advisor; rerun with ADVISOR_DEBUG=1 for the traceback and report it.")
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The in-memory dataset every loader returns and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Dataset", "Modality"]
+
+
+class Modality(str, Enum):  # noqa: UP042 - StrEnum needs Python 3.11
+    """The kind of data: decides which rules and model families apply."""
+
+    TABULAR = "tabular"
+    IMAGE = "image"
+    TEXT = "text"
+    TIMESERIES = "timeseries"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(eq=False)
+class Dataset:
+    """Features, optional target and what kind of data they are.
+
+    The layout of ``X`` depends on the modality:
+
+    - ``tabular``: a :class:`pandas.DataFrame` of feature columns.
+    - ``text``: a DataFrame whose ``text_columns`` hold the text; other columns are tabular
+      features (a *mixed* table such as reviews with ratings and ages).
+    - ``image``: a ``numpy`` array of shape ``(n, height, width, channels)``, ``uint8`` or
+      ``float32``.
+    - ``timeseries``: a list of ``float32`` arrays of shape ``(channels, length)``; lengths may
+      differ.
+
+    ``y`` is a :class:`pandas.Series` (original labels kept) or ``None`` when no target was given.
+    ``meta`` holds loader facts a profile may report (original image sizes, class names, files
+    read).
+    """
+
+    X: Any
+    y: pd.Series | None
+    modality: Modality
+    name: str = "dataset"
+    target: str | None = None
+    modality_reason: str = ""
+    source: str | None = None
+    text_columns: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.modality = Modality(self.modality)
+        self.text_columns = tuple(self.text_columns)
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of samples (rows, images or series)."""
+        return len(self.X)
+
+    def with_target(self, y: pd.Series | np.ndarray, target: str | None = None) -> Dataset:
+        """Return a copy whose target is ``y`` (used by the CLI after proposing a target)."""
+        series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y), name=target)
+        return Dataset(
+            X=self.X,
+            y=series,
+            modality=self.modality,
+            name=self.name,
+            target=target or (str(series.name) if series.name is not None else "target"),
+            modality_reason=self.modality_reason,
+            source=self.source,
+            text_columns=self.text_columns,
+            meta=dict(self.meta),
+        )
+
+    def __repr__(self) -> str:
+        target = f", target={self.target!r}" if self.target else ", no target"
+        return f"Dataset({self.name!r}, {self.modality.value}, {self.n_rows} rows{target})"

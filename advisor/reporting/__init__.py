@@ -1,0 +1,1 @@
+"""Reporting: how results are shown (terminal now; HTML, Markdown and JSON reports later)."""

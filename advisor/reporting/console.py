@@ -1,0 +1,152 @@
+"""Readable terminal output for profiles and recommendations (rich renderables)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from advisor.profiling.profile import DatasetProfile
+from advisor.rules.recommendation import Recommendation, TrainingRecipe
+
+__all__ = ["render_profile", "render_recommendation"]
+
+
+def render_profile(p: DatasetProfile) -> RenderableType:
+    """The profile as a key/value table plus a column-role table for tables."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for key, value in _profile_facts(p):
+        facts.add_row(key, value)
+    parts: list[RenderableType] = [Panel(facts, title=f"Profile: {p.name}", expand=False)]
+    if p.columns:
+        parts.append(_columns_table(p))
+    return Group(*parts)
+
+
+def _profile_facts(p: DatasetProfile) -> list[tuple[str, str]]:
+    rows = [
+        ("modality", f"{p.modality}  ({p.modality_reason})" if p.modality_reason else p.modality),
+        ("task", f"{p.task or 'unknown'}  ({p.task_reason})"),
+        ("rows x features", f"{p.rows:,} x {p.features:,}"),
+    ]
+    if p.role_counts:
+        rows.append(("column roles", ", ".join(f"{k} {v}" for k, v in sorted(p.role_counts.items()))))
+    rows.append(("missing cells", f"{p.missing_share:.1%}"))
+    if p.n_classes:
+        top = ", ".join(f"{k}: {v:,}" for k, v in list(p.class_counts.items())[:5])
+        rows.append(("classes", f"{p.n_classes} ({top}{', ...' if p.n_classes > 5 else ''})"))
+        rows.append(("imbalance ratio", f"{p.imbalance_ratio:.1f}:1" if p.imbalance_ratio else "-"))
+        rows.append(("samples per class", f"{p.samples_per_class:,.0f} (smallest class {p.min_class_count:,})"))
+    if p.target_skewness is not None:
+        rows.append(("target skewness", f"{p.target_skewness:.2f}"))
+    if p.skewness_mean is not None:
+        rows.append(("feature skewness", f"mean {p.skewness_mean:.2f}, max |.| {p.skewness_max_abs:.2f}"))
+    if p.kurtosis_mean is not None:
+        rows.append(("feature kurtosis", f"mean {p.kurtosis_mean:.2f}, max {p.kurtosis_max:.2f} (excess)"))
+    if p.image:
+        rows.append(("images", f"{p.image.count:,} of {p.image.height}x{p.image.width}, {p.image.channels} channel(s)"))
+    if p.text:
+        t = p.text
+        rows.append(("text", f"{', '.join(t.columns)}: mean {t.mean_chars:.0f} chars / {t.mean_words:.0f} words, "
+                             f"max {t.max_chars:,}, vocabulary {t.vocabulary_size:,}"))
+    if p.series:
+        s = p.series
+        length = f"{s.min_length}" if s.equal_length else f"{s.min_length}-{s.max_length} (unequal)"
+        rows.append(("series", f"{s.count:,} series, {s.channels} channel(s), length {length}"))
+    rows.append(("memory", _bytes(p.memory_bytes)))
+    if p.sampled_rows:
+        rows.append(("note", f"column statistics estimated on a {p.sampled_rows:,}-row sample"))
+    return rows
+
+
+def _columns_table(p: DatasetProfile) -> Table:
+    table = Table(title="Columns", show_lines=False)
+    for name in ("column", "role", "dtype", "missing", "cardinality", "skew", "kurtosis"):
+        table.add_column(name, justify="right" if name not in ("column", "role", "dtype") else "left")
+    for c in p.columns[:40]:
+        table.add_row(c.name, c.role, c.dtype, f"{c.missing_share:.1%}", _opt(c.cardinality, ","),
+                      _opt(c.skewness, ".2f"), _opt(c.kurtosis, ".2f"))
+    if len(p.columns) > 40:
+        table.caption = f"... and {len(p.columns) - 40} more columns (use --json for all)"
+    return table
+
+
+def render_recommendation(rec: Recommendation) -> RenderableType:
+    """Ranking, reasons with sources, recipe, transfer strategy and benchmark plan."""
+    parts: list[RenderableType] = [Text(rec.summary, style="bold green"), _ranking_table(rec), _reasons(rec)]
+    recipe = next((rec.recipes[f] for f in rec.families if f in rec.recipes), None)
+    if recipe is not None:
+        parts.append(_recipe_panel(recipe))
+    if rec.transfer is not None:
+        t = rec.transfer
+        body = Text(f"{t.strategy.replace('_', ' ')} of {t.pretrained_model}\n{t.reason}\n"
+                    f"trainable: {t.trainable_layers}; learning rates: {t.learning_rates}\n"
+                    + "\n".join(f"  {i}. {s}" for i, s in enumerate(t.steps, 1)) + f"\nsource: {t.source}")
+        parts.append(Panel(body, title="Transfer learning", expand=False))
+    parts.append(_plan_table(rec))
+    parts.extend(Text(f"warning: {w}", style="yellow") for w in rec.warnings)
+    return Group(*parts)
+
+
+def _ranking_table(rec: Recommendation) -> Table:
+    table = Table(title=f"Ranked model families ({rec.modality}, {rec.task or 'unknown task'}, "
+                        f"GPU: {'yes' if rec.gpu else 'no'})")
+    for name in ("#", "family", "kind", "score", "confidence"):
+        table.add_column(name, justify="right" if name in ("#", "score", "confidence") else "left")
+    for i, r in enumerate(rec.ranking, 1):
+        table.add_row(str(i), r.label, r.kind, f"{r.score:+.2f}", f"{r.confidence:.0%}",
+                      style="bold" if i == 1 else None)
+    return table
+
+
+def _reasons(rec: Recommendation) -> RenderableType:
+    lines = Text()
+    for rule in rec.fired:
+        effects = ", ".join(f"{k} {v:+.1f}" for k, v in rule.effects.items() if k in rec.families)
+        lines.append(f"- [{rule.topic}] ", style="cyan")
+        lines.append(f"{rule.reason}\n")
+        lines.append(f"    {effects}  |  source: {rule.source}\n", style="dim")
+    return Panel(lines, title=f"Why: {len(rec.fired)} rules fired", expand=False)
+
+
+def _recipe_panel(r: TrainingRecipe) -> Panel:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for key, value in (
+        ("activation / output", f"{r.hidden_activation} hidden; output {r.output_layer}"),
+        ("loss", r.loss + ("" if r.imbalance == "none" else f"; imbalance: {r.imbalance}")),
+        ("optimizer", f"{r.optimizer}, lr {r.learning_rate:g}, {r.schedule}"),
+        ("batch / epochs", f"batch {r.batch_size}, up to {r.max_epochs} epochs, patience {r.early_stopping_patience}"),
+        ("regularization", f"dropout {r.dropout}, weight decay {r.weight_decay}, {r.normalization}"),
+        ("augmentation", r.augmentation),
+    ):
+        grid.add_row(key, value)
+    notes = Text("\n".join(f"- {n}" for n in r.notes), style="dim")
+    return Panel(Group(grid, notes), title=f"Training recipe: {r.family}", expand=False)
+
+
+def _plan_table(rec: Recommendation) -> Table:
+    table = Table(title=f"Benchmark plan (metric: {rec.plan.metric}; {rec.plan.validation})")
+    table.add_column("order", justify="right")
+    table.add_column("family")
+    table.add_column("budget", justify="right")
+    table.add_column("why")
+    for i, item in enumerate(rec.plan.items, 1):
+        table.add_row(str(i), item.family, f"{item.budget_share:.0%}", item.reason)
+    return table
+
+
+def _opt(value: float | int | None, fmt: str) -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"

@@ -1,0 +1,118 @@
+"""Hybrid options and the benchmark plan: which candidates to measure, in what order, with what budget."""
+
+from __future__ import annotations
+
+import math
+
+from advisor.profiling.profile import DatasetProfile
+from advisor.rules.families import FAMILIES
+from advisor.rules.recommendation import BenchmarkPlan, HybridOption, PlanItem, RankedFamily
+
+__all__ = ["benchmark_plan", "hybrid_options"]
+
+MAX_CANDIDATES = 6
+MIN_SHARE = 0.05
+#: Families this far below the top score are not worth measuring.
+MAX_SCORE_GAP = 3.0
+
+
+def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[HybridOption, ...]:
+    """The framework's three hybrid approaches and whether each fits this dataset."""
+    unstructured = profile.modality in ("image", "text")
+    mixed = profile.modality == "text" and (profile.numeric_features + profile.categorical_features) > 0
+    blocked = "interpretability is required" if interpretability else ""
+    return (
+        HybridOption(
+            name="pretrained embeddings + gradient boosting",
+            description="A frozen pretrained network turns each item into a vector; XGBoost learns the task.",
+            applicable=(unstructured or mixed) and not interpretability,
+            reason=blocked or ("images/text: cheap, strong with little data" if unstructured
+                               else "needs image or text inputs"),
+            source="Framework §7, hybrid 1: 'feature extraction with DL + classical ML'",
+        ),
+        HybridOption(
+            name="DL + GBM ensemble",
+            description="Average the best network's and the best boosted model's predictions.",
+            applicable=not interpretability,
+            reason=blocked or "reduces variance; usually beats either model alone, at twice the cost",
+            source="Framework §7, hybrid 2: 'ensemble of both'; Shwartz-Ziv & Armon 2021",
+        ),
+        HybridOption(
+            name="autoencoder features + classical model",
+            description="Compress many raw features with an autoencoder, then fit a fast classical model.",
+            applicable=profile.features >= 100 and not interpretability,
+            reason=blocked or ("many raw features to compress" if profile.features >= 100
+                               else "too few features to need compression"),
+            source="Framework §7, hybrid 3: 'DL for feature engineering'",
+        ),
+    )
+
+
+def benchmark_plan(ranking: tuple[RankedFamily, ...], profile: DatasetProfile) -> BenchmarkPlan:
+    """Candidates in order (a fast baseline first, then by score), budget shares by confidence."""
+    viable = tuple(r for r in ranking if r.score >= ranking[0].score - MAX_SCORE_GAP)
+    chosen = list(viable[:MAX_CANDIDATES])
+    baseline = _baseline(viable)
+    if baseline is not None and baseline not in chosen:
+        chosen = [*chosen[: MAX_CANDIDATES - 1], baseline]
+    chosen = _ensure_contrast(chosen, viable)
+    ordered = sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score))
+    shares = _shares(ordered)
+    items = tuple(
+        PlanItem(r.family, share, _why(r, i, baseline)) for i, (r, share) in enumerate(zip(ordered, shares, strict=True))
+    )
+    return BenchmarkPlan(
+        items=items,
+        metric=_metric(profile),
+        validation=_validation(profile),
+        notes=(
+            "Shares are of the total time budget; cheap families finish early and return unused time.",
+            "The test split is touched once, by the final refit of each family's best trial.",
+        ),
+    )
+
+
+def _baseline(ranking: tuple[RankedFamily, ...]) -> RankedFamily | None:
+    return next((r for r in ranking if r.family == "linear"), None)
+
+
+def _ensure_contrast(chosen: list[RankedFamily], ranking: tuple[RankedFamily, ...]) -> list[RankedFamily]:
+    """Measure at least one classical and one deep/hybrid family when both are allowed."""
+    kinds = {FAMILIES[r.family].kind == "classical" for r in chosen}
+    if len(kinds) == 2:
+        return chosen
+    wanted_classical = not next(iter(kinds))
+    extra = next((r for r in ranking if (FAMILIES[r.family].kind == "classical") == wanted_classical
+                  and r not in chosen), None)
+    return [*chosen, extra] if extra else chosen
+
+
+def _shares(ordered: list[RankedFamily]) -> list[float]:
+    weights = [math.exp(r.score) * math.sqrt(FAMILIES[r.family].relative_cost) for r in ordered]
+    total = sum(weights)
+    raw = [max(w / total, MIN_SHARE) for w in weights]
+    norm = sum(raw)
+    return [round(s / norm, 3) for s in raw]
+
+
+def _why(r: RankedFamily, index: int, baseline: RankedFamily | None) -> str:
+    if baseline is not None and r.family == baseline.family:
+        return "fast baseline: every other candidate must beat it"
+    if index <= 1:
+        return f"top-ranked by the rules (score {r.score:+.2f})"
+    kind = FAMILIES[r.family].kind
+    return f"{kind} contender (score {r.score:+.2f}): checks whether the rules' ranking holds on this data"
+
+
+def _metric(profile: DatasetProfile) -> str:
+    if profile.task == "regression":
+        return "rmse"
+    if (profile.imbalance_ratio or 1.0) >= 3.0:
+        return "balanced_accuracy" if profile.task == "multiclass" else "roc_auc"
+    return "accuracy"
+
+
+def _validation(profile: DatasetProfile) -> str:
+    if profile.rows < 2_000:
+        return "5-fold cross-validation on the training part (small data), held-out test split"
+    return "train / validation / test split (70 / 15 / 15), stratified for classification"

@@ -1,0 +1,51 @@
+"""The rule catalog is well-formed data that covers every decision in the framework."""
+
+from __future__ import annotations
+
+from advisor.rules import FAMILIES, catalog, catalog_version
+from advisor.rules.rule import TOPICS, Clause
+
+REQUIRED_FAMILIES = {"linear", "random_forest", "lightgbm", "xgboost", "mlp", "cnn", "rnn", "transformer",
+                     "embedding_xgboost", "dl_gbm_ensemble"}
+
+
+def test_every_rule_has_reason_source_condition_and_effects() -> None:
+    for rule in catalog():
+        assert len(rule.reason) > 30 and rule.reason.endswith("."), rule.id
+        assert len(rule.source) > 10, rule.id
+        assert rule.when and rule.effects, rule.id
+        assert set(rule.effects) <= set(FAMILIES), rule.id
+
+
+def test_catalog_covers_every_topic_of_the_framework() -> None:
+    assert {r.topic for r in catalog()} == set(TOPICS)
+
+
+def test_evidence_rules_cite_published_numbers() -> None:
+    evidence = [r for r in catalog() if r.topic == "evidence"]
+    assert len(evidence) >= 4
+    assert all(any(ch.isdigit() for ch in r.source) for r in evidence)
+    assert any("kurtosis" in r.condition for r in evidence)
+    assert any("skewness" in r.condition for r in evidence)
+
+
+def test_families_cover_the_required_set() -> None:
+    assert REQUIRED_FAMILIES <= set(FAMILIES)
+    assert {f.kind for f in FAMILIES.values()} == {"classical", "deep", "hybrid"}
+
+
+def test_clause_is_false_for_unknown_facts() -> None:
+    clause = Clause("kurtosis_mean", ">", 10.0)
+    assert clause.holds({"kurtosis_mean": 12.0})
+    assert not clause.holds({"kurtosis_mean": 3.0})
+    assert not clause.holds({"kurtosis_mean": None})
+    assert str(Clause("rows", "<", 100000)) == "rows < 100,000"
+
+
+def test_reasons_fill_in_facts() -> None:
+    rule = next(r for r in catalog() if r.id == "size.tabular_small_medium")
+    assert "12,345 rows" in rule.explain({"rows": 12_345})
+
+
+def test_catalog_version_is_set() -> None:
+    assert catalog_version().count(".") == 2

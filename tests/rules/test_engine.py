@@ -1,0 +1,89 @@
+"""Engine behaviour: constraints move the ranking the way the framework says; results round-trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.errors import InvalidArgumentError
+from advisor.hardware import GpuDevice, Hardware
+from advisor.profiling.profile import DatasetProfile
+from advisor.rules import Constraints, Recommendation, run_engine
+
+CPU = Hardware(cores=2, memory_gb=24.0)
+GPU = Hardware(cores=8, memory_gb=64.0, gpus=(GpuDevice("H100", 80.0),))
+TEXT_20K = DatasetProfile.from_summary(rows=60_000, features=1, modality="text", task="binary", text_mean_chars=200)
+
+
+def _score(rec: Recommendation, family: str) -> float:
+    return next(r.score for r in rec.ranking if r.family == family)
+
+
+def test_detected_gpu_is_used_unless_constraints_say_otherwise() -> None:
+    assert run_engine(TEXT_20K, GPU, Constraints()).gpu is True
+    assert run_engine(TEXT_20K, GPU, Constraints(gpu=False)).gpu is False
+    assert run_engine(TEXT_20K, CPU, Constraints()).gpu is False
+
+
+def test_gpu_favours_fine_tuning_over_frozen_features() -> None:
+    with_gpu = run_engine(TEXT_20K, GPU, Constraints())
+    without = run_engine(TEXT_20K, CPU, Constraints())
+    assert _score(with_gpu, "transformer") > _score(without, "transformer")
+    assert with_gpu.top.family == "transformer"
+
+
+def test_tight_latency_budget_penalizes_pretrained_networks() -> None:
+    relaxed = run_engine(TEXT_20K, GPU, Constraints())
+    tight = run_engine(TEXT_20K, GPU, Constraints(latency_ms=1.0))
+    assert _score(tight, "transformer") < _score(relaxed, "transformer") - 1.0
+    assert "deploy.latency_tight" in {r.id for r in tight.fired}
+
+
+def test_urgent_deployment_moves_tabular_answer_to_lightgbm() -> None:
+    big = DatasetProfile.from_summary(rows=500_000, features=30)
+    rec = run_engine(big, GPU, Constraints(deploy_urgency="high", compute_budget="high"))
+    assert rec.top.family == "lightgbm"
+
+
+def test_small_smooth_table_recommends_mlp_from_evidence() -> None:
+    small = DatasetProfile.from_summary(rows=600, features=8, kurtosis_mean=0.2, skewness_mean=0.1)
+    heavy = small.with_changes(kurtosis_mean=40.0, skewness_mean=4.0)
+    assert run_engine(small, CPU, Constraints()).top.family == "mlp"
+    assert run_engine(heavy, CPU, Constraints()).top.family in {"xgboost", "random_forest"}
+
+
+def test_families_not_applicable_are_excluded_with_reason() -> None:
+    rec = run_engine(DatasetProfile.from_summary(rows=5_000, features=10), CPU, Constraints())
+    assert "cnn" in rec.excluded and "tabular" in rec.excluded["cnn"]
+    assert "cnn" not in rec.families
+
+
+def test_confidences_are_a_distribution_and_ranking_is_sorted() -> None:
+    rec = run_engine(DatasetProfile.from_summary(rows=5_000, features=10), CPU, Constraints())
+    assert sum(r.confidence for r in rec.ranking) == pytest.approx(1.0, abs=0.01)
+    scores = [r.score for r in rec.ranking]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_plan_starts_with_baseline_and_shares_sum_to_one() -> None:
+    rec = run_engine(DatasetProfile.from_summary(rows=20_000, features=30), CPU, Constraints())
+    assert rec.plan.items[0].family == "linear"
+    assert sum(i.budget_share for i in rec.plan.items) == pytest.approx(1.0, abs=0.01)
+    kinds = {r.kind for r in rec.ranking if r.family in rec.plan.families}
+    assert "classical" in kinds and kinds & {"deep", "hybrid"}
+    assert rec.plan.share(rec.top.family) > rec.plan.share("linear")
+
+
+def test_recommendation_json_round_trip() -> None:
+    rec = run_engine(DatasetProfile.from_summary(rows=3_000, features=1, modality="image", task="multiclass",
+                                                 n_classes=10, image_size=(64, 64, 3)), GPU, Constraints())
+    assert Recommendation.from_json(rec.to_json()) == rec
+    assert rec.transfer is not None and rec.transfer.strategy == "feature_extraction"
+
+
+def test_invalid_constraints_are_clear_errors() -> None:
+    with pytest.raises(InvalidArgumentError, match="deploy_urgency"):
+        Constraints(deploy_urgency="asap")
+    with pytest.raises(InvalidArgumentError, match="latency_ms"):
+        Constraints(latency_ms=-1)
+    with pytest.raises(InvalidArgumentError, match="Unknown constraint"):
+        Constraints.coerce({"gpus": True})
