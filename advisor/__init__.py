@@ -31,7 +31,25 @@ _EXPORTS = {
 }
 _SUBMODULES = ("api", "data", "datasets", "errors", "hardware", "profiling", "rules")
 
-__all__ = ["AdvisorError", "__version__", *_EXPORTS, *_SUBMODULES]
+__all__ = [
+    "AdvisorError",
+    "Constraints",
+    "Dataset",
+    "DatasetProfile",
+    "Modality",
+    "Recommendation",
+    "__version__",
+    "api",
+    "data",
+    "datasets",
+    "errors",
+    "hardware",
+    "load",
+    "profile",
+    "profiling",
+    "recommend",
+    "rules",
+]
 
 if TYPE_CHECKING:
     from advisor import api, data, datasets, errors, hardware, profiling, rules

@@ -1,8 +1,8 @@
 """The ``advisor`` command line: profile and recommend on a file, a folder or a bundled dataset.
 
-    advisor profile data.csv --target churn
-    advisor recommend data.csv --target churn --interpretable --json
-    advisor datasets
+advisor profile data.csv --target churn
+advisor recommend data.csv --target churn --interpretable --json
+advisor datasets
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -30,34 +30,45 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"
 
 
-class ModalityOption(str, Enum):
+class ModalityOption(StrEnum):
     tabular = "tabular"
     image = "image"
     text = "text"
     timeseries = "timeseries"
 
 
-PathArg = Annotated[str, typer.Argument(
-    help="A CSV/TSV/Parquet file, an image folder or zip, an .npz, a .ts file or folder, "
-         "or a bundled dataset name (see `advisor datasets`).")]
-TargetOpt = Annotated[str | None, typer.Option(
-    "--target", "-t", help="Target column to predict. If left out, advisor proposes one and says why.")]
-ModalityOpt = Annotated[ModalityOption | None, typer.Option(
-    help="Override the detected kind of data.")]
+PathArg = Annotated[
+    str,
+    typer.Argument(
+        help="A CSV/TSV/Parquet file, an image folder or zip, an .npz, a .ts file or folder, "
+        "or a bundled dataset name (see `advisor datasets`)."
+    ),
+]
+TargetOpt = Annotated[
+    str | None,
+    typer.Option("--target", "-t", help="Target column to predict. If left out, advisor proposes one and says why."),
+]
+ModalityOpt = Annotated[ModalityOption | None, typer.Option(help="Override the detected kind of data.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
-DropOpt = Annotated[bool, typer.Option(
-    "--drop-empty-columns", help="Drop columns with no values instead of stopping with an error.")]
+DropOpt = Annotated[
+    bool, typer.Option("--drop-empty-columns", help="Drop columns with no values instead of stopping with an error.")
+]
 
 
 @app.command()
-def profile(path: PathArg, target: TargetOpt = None, modality: ModalityOpt = None,
-            as_json: JsonOpt = False, drop_empty_columns: DropOpt = False) -> None:
+def profile(
+    path: PathArg,
+    target: TargetOpt = None,
+    modality: ModalityOpt = None,
+    as_json: JsonOpt = False,
+    drop_empty_columns: DropOpt = False,
+) -> None:
     """Show what advisor sees in a dataset: modality, task, sizes, column roles, balance, skew."""
     from advisor.api import profile as build_profile
 
@@ -76,13 +87,16 @@ def recommend(
     path: PathArg,
     target: TargetOpt = None,
     modality: ModalityOpt = None,
-    interpretable: Annotated[bool, typer.Option(
-        "--interpretable", help="Decisions must be explainable (regulated or audited use).")] = False,
-    gpu: Annotated[bool | None, typer.Option(
-        "--gpu/--no-gpu", help="Whether a GPU is available for training [default: detected].")] = None,
+    interpretable: Annotated[
+        bool, typer.Option("--interpretable", help="Decisions must be explainable (regulated or audited use).")
+    ] = False,
+    gpu: Annotated[
+        bool | None, typer.Option("--gpu/--no-gpu", help="Whether a GPU is available for training [default: detected].")
+    ] = None,
     urgency: Annotated[Level, typer.Option(help="How soon a model must be deployed.")] = Level.medium,
-    latency_ms: Annotated[float | None, typer.Option(
-        help="Single-prediction latency budget in milliseconds.", min=0.001)] = None,
+    latency_ms: Annotated[
+        float | None, typer.Option(help="Single-prediction latency budget in milliseconds.", min=0.001)
+    ] = None,
     compute: Annotated[Level, typer.Option(help="Compute budget for training.")] = Level.medium,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
@@ -92,8 +106,13 @@ def recommend(
     from advisor.api import recommend as run_recommend
     from advisor.rules import Constraints
 
-    constraints = Constraints(interpretability=interpretable, gpu=gpu, deploy_urgency=urgency.value,
-                              latency_ms=latency_ms, compute_budget=compute.value)
+    constraints = Constraints(
+        interpretability=interpretable,
+        gpu=gpu,
+        deploy_urgency=urgency.value,
+        latency_ms=latency_ms,
+        compute_budget=compute.value,
+    )
     dataset = _load(path, target, modality, drop_empty_columns, propose=True)
     rec = run_recommend(dataset, constraints)
     if as_json:
@@ -134,13 +153,11 @@ def hardware(as_json: JsonOpt = False) -> None:
         out.print(f"  {name:14s} {version}")
 
 
-def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool,
-          propose: bool) -> Any:
+def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool, propose: bool) -> Any:
     """Load the data; with no target on a table, propose one (and say why) on stderr."""
     from advisor.api import load
 
-    dataset = load(path, target=target, modality=modality.value if modality else None,
-                   drop_empty_columns=drop_empty)
+    dataset = load(path, target=target, modality=modality.value if modality else None, drop_empty_columns=drop_empty)
     if target is None and dataset.y is None and propose:
         dataset = _with_proposed_target(dataset, path, modality, drop_empty)
     return dataset
@@ -156,13 +173,18 @@ def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | No
         return dataset
     suggestion = suggest_target(dataset.X)
     if suggestion is None:
-        err.print("[yellow]No --target given and none stands out: profiling without a target. "
-                  "Pass --target COLUMN to get a task-specific answer.[/]")
+        err.print(
+            "[yellow]No --target given and none stands out: profiling without a target. "
+            "Pass --target COLUMN to get a task-specific answer.[/]"
+        )
         return dataset
-    err.print(f"[yellow]No --target given: using '{suggestion.column}' ({suggestion.reason}). "
-              "Pass --target COLUMN to choose another.[/]")
-    return load(path, target=suggestion.column, modality=modality.value if modality else None,
-                drop_empty_columns=drop_empty)
+    err.print(
+        f"[yellow]No --target given: using '{suggestion.column}' ({suggestion.reason}). "
+        "Pass --target COLUMN to choose another.[/]"
+    )
+    return load(
+        path, target=suggestion.column, modality=modality.value if modality else None, drop_empty_columns=drop_empty
+    )
 
 
 def _print_json(data: dict[str, Any]) -> None:
@@ -182,8 +204,10 @@ def main() -> None:
     except Exception as exc:  # a bug, not bad input: keep it short unless debugging
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc}\n"
-                  "This is a bug in advisor; rerun with ADVISOR_DEBUG=1 for the traceback and report it.")
+        err.print(
+            f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in advisor; rerun with ADVISOR_DEBUG=1 for the traceback and report it."
+        )
         raise SystemExit(1) from None
 
 

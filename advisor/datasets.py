@@ -75,7 +75,7 @@ _SPECS: dict[str, _Spec] = {
 
 
 def root() -> Path:
-    """The folder holding the bundled files (``advisor/_bundled`` in a wheel, else ``datasets/``)."""
+    """The folder of bundled files: ``advisor/_bundled`` in a wheel, else ``datasets/``."""
     package = Path(__file__).resolve().parent
     bundled = package / "_bundled"
     return bundled if bundled.is_dir() else package.parent / "datasets"

@@ -48,14 +48,15 @@ def load_tables(folder: Path) -> pd.DataFrame:
     algo_family = {a: f for f, algos in FAMILY_ALGORITHMS.items() for a in algos}
     results["family"] = results["alg_name"].map(algo_family)
     results = results.dropna(subset=["family"])
-    norm = results.pivot_table(index="dataset_name", columns="family",
-                               values="normalized_Accuracy__test_mean", aggfunc="max")
-    raw = results.pivot_table(index="dataset_name", columns="family",
-                              values="Accuracy__test_mean", aggfunc="max")
+    norm = results.pivot_table(
+        index="dataset_name", columns="family", values="normalized_Accuracy__test_mean", aggfunc="max"
+    )
+    raw = results.pivot_table(index="dataset_name", columns="family", values="Accuracy__test_mean", aggfunc="max")
     summary = pd.read_csv(folder / "dataset_summary.csv").drop_duplicates("dataset_name")
-    meta = pd.read_csv(folder / "agg_metafeatures.csv",
-                       usecols=["dataset_basename", "f__pymfe.statistical.kurtosis.mean",
-                                "f__pymfe.statistical.skewness.mean"]).drop_duplicates("dataset_basename")
+    meta = pd.read_csv(
+        folder / "agg_metafeatures.csv",
+        usecols=["dataset_basename", "f__pymfe.statistical.kurtosis.mean", "f__pymfe.statistical.skewness.mean"],
+    ).drop_duplicates("dataset_basename")
     meta.columns = ["dataset_name", "kurtosis_mean", "skewness_mean"]
     table = norm.add_prefix("norm_").join(raw.add_prefix("acc_"))
     table = table.join(summary.set_index("dataset_name"), how="inner")
@@ -94,21 +95,25 @@ def evaluate(table: pd.DataFrame, policy: Callable[[pd.Series], list[str]]) -> p
             continue
         best_norm = max(row[f"norm_{f}"] for f in measured)
         best_acc = max(row[f"acc_{f}"] for f in measured)
-        rows.append({
-            "dataset": name,
-            "rows": int(row["num_training_inst"]),
-            "pick": pick,
-            "regret": best_norm - row[f"norm_{pick}"],
-            "hit": best_acc - row[f"acc_{pick}"] <= TIE,
-        })
+        rows.append(
+            {
+                "dataset": name,
+                "rows": int(row["num_training_inst"]),
+                "pick": pick,
+                "regret": best_norm - row[f"norm_{pick}"],
+                "hit": best_acc - row[f"acc_{pick}"] <= TIE,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def report(results: dict[str, pd.DataFrame]) -> str:
     bins = [0, 1_000, 5_000, 20_000, np.inf]
     labels = ["<1k", "1k-5k", "5k-20k", ">20k"]
-    lines = [f"{'policy':34s} {'n':>4s} {'mean regret':>12s} {'median':>8s} {'top-1 (near-tie)':>17s}   "
-             + "  ".join(f"{b:>7s}" for b in labels)]
+    lines = [
+        f"{'policy':34s} {'n':>4s} {'mean regret':>12s} {'median':>8s} {'top-1 (near-tie)':>17s}   "
+        + "  ".join(f"{b:>7s}" for b in labels)
+    ]
     for name, res in results.items():
         per_bin = res.groupby(pd.cut(res["rows"], bins, labels=labels), observed=False)["regret"].mean()
         lines.append(
@@ -120,8 +125,9 @@ def report(results: dict[str, pd.DataFrame]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--evidence", type=Path, default=DEFAULT_EVIDENCE,
-                        help="folder holding the TabZilla CSV tables")
+    parser.add_argument(
+        "--evidence", type=Path, default=DEFAULT_EVIDENCE, help="folder holding the TabZilla CSV tables"
+    )
     args = parser.parse_args()
     table = load_tables(args.evidence)
     policies: dict[str, Callable[[pd.Series], list[str]]] = {

@@ -51,8 +51,10 @@ def main() -> None:
     import advisor
 
     frame = make_table(args.rows)
-    print(f"table: {len(frame):,} rows x {frame.shape[1] - 1} features (+ target), "
-          f"{frame.memory_usage(deep=True).sum() / 2**20:,.0f} MiB in memory")
+    print(
+        f"table: {len(frame):,} rows x {frame.shape[1] - 1} features (+ target), "
+        f"{frame.memory_usage(deep=True).sum() / 2**20:,.0f} MiB in memory"
+    )
 
     dataset = advisor.load(frame, target="churn")
     t_wrap = best_of(lambda: advisor.load(frame, target="churn"), args.repeat)
@@ -62,7 +64,9 @@ def main() -> None:
     print(f"load(DataFrame)           {t_wrap:6.2f} s")
     print(f"profile                   {t_prof:6.2f} s")
     print(f"recommend                 {t_rec:6.3f} s")
-    print(f"profile + recommend       {t_prof + t_rec:6.2f} s   (target < 3 s)  top: {advisor.recommend(prof).top.family}")
+    print(
+        f"profile + recommend       {t_prof + t_rec:6.2f} s   (target < 3 s)  top: {advisor.recommend(prof).top.family}"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.csv"
@@ -74,8 +78,16 @@ def main() -> None:
     cmd = [sys.executable, "-c", "import time; t=time.perf_counter(); import advisor; print(time.perf_counter()-t)"]
     t_import = min(float(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout) for _ in range(3))
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, advisor; print(sorted(m for m in ('torch','xgboost','lightgbm',"
-         "'streamlit') if m in sys.modules))"], capture_output=True, text=True, check=True).stdout.strip()
+        [
+            sys.executable,
+            "-c",
+            "import sys, advisor; print(sorted(m for m in ('torch','xgboost','lightgbm',"
+            "'streamlit') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     print(f"import advisor            {t_import:6.3f} s   (target < 1 s); heavy modules imported: {heavy}")
 
 

@@ -14,7 +14,7 @@ __all__ = ["class_names", "finish"]
 
 def class_names(y: pd.Series) -> list[Any]:
     """Sorted distinct labels (as written when they cannot be sorted together)."""
-    values = list(pd.unique(y.dropna()))
+    values = pd.Series(pd.unique(y.dropna())).tolist()
     try:
         return sorted(values)
     except TypeError:

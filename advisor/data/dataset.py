@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ import pandas as pd
 __all__ = ["Dataset", "Modality"]
 
 
-class Modality(str, Enum):  # noqa: UP042 - StrEnum needs Python 3.11
+class Modality(StrEnum):  # noqa: UP042 - StrEnum needs Python 3.11
     """The kind of data: decides which rules and model families apply."""
 
     TABULAR = "tabular"

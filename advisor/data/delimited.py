@@ -22,6 +22,7 @@ __all__ = ["Dialect", "detect_encoding", "looks_binary", "read_delimited", "snif
 PEEK_BYTES = 65536
 DELIMITERS = (",", "\t", ";", "|")
 _UTF8 = ("utf-8", "utf_8", "ascii", "utf-8-sig")
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,18 @@ def detect_encoding(sample: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample[:PEEK_BYTES]).best()
-    if best is not None and best.encoding:
+    matches = list(from_bytes(sample[:PEEK_BYTES]))
+    if matches:
+        best = matches[0]
+        tied = {
+            m.encoding
+            for m in matches
+            if m.chaos <= best.chaos + 1e-9 and m.coherence >= best.coherence - 1e-9
+        }
+        # short samples fit several code pages equally well: prefer the Western ones
+        choice = next((e for e in WESTERN if e in tied), best.encoding)
         try:
-            return codecs.lookup(best.encoding).name
+            return codecs.lookup(choice).name
         except LookupError:
             pass
     return "latin-1"
@@ -103,8 +112,16 @@ def _is_number(value: str) -> bool:
     return True
 
 
+NA_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+
+
 def _header_score(rows: list[list[str]]) -> int:
-    """Positive when the first row looks like column names, negative when it looks like data."""
+    """Positive when the first row looks like column names, negative when it looks like data.
+
+    A word above a numeric column is decisive (data rows do not hold names there); otherwise each
+    column votes: a value repeated below it or a long sentence says data, a value unlike the rest
+    says header.
+    """
     first, rest = rows[0], rows[1:50]
     named = [v.strip() for v in first if v.strip()]
     score = -1 if len(set(named)) < len(named) else 0
@@ -113,7 +130,12 @@ def _header_score(rows: list[list[str]]) -> int:
         if not value or not column:
             continue
         if sum(map(_is_number, column)) >= 0.9 * len(column):
-            score += -1 if _is_number(value) else 1
+            if not _is_number(value):
+                if value.lower() not in NA_MARKERS:
+                    return len(first)
+                continue
+            all_decimal = all("." in v or "e" in v.lower() for v in column)
+            score += 1 if all_decimal and value.lstrip("-").isdigit() else -1
         elif value in set(column) or len(value) > 40 or value.count(" ") >= 5:
             score -= 1
         elif len({len(v) for v in column}) == 1 and len(value) != len(column[0]):
@@ -169,7 +191,7 @@ def _engines(dialect: Dialect) -> list[tuple[str, Dialect]]:
     attempts.append(("c", dialect))
     other = csv.QUOTE_NONE if dialect.quoting == csv.QUOTE_MINIMAL else csv.QUOTE_MINIMAL
     attempts.append(("c", Dialect(dialect.delimiter, dialect.encoding, dialect.header, other)))
-    if dialect.encoding in _UTF8:
+    if dialect.encoding != "latin-1":
         attempts.append(
             ("c", Dialect(dialect.delimiter, "latin-1", dialect.header, dialect.quoting))
         )

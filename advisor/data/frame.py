@@ -215,9 +215,8 @@ def dataset_from_frame(
                 features[column] = features[column].fillna("").astype(str)
             others = features.shape[1] - len(text_columns)
             if others:
-                reason += (
-                    f"; {others} other column{'s' if others > 1 else ''} stay tabular features"
-                )
+                verb = "columns stay" if others > 1 else "column stays"
+                reason += f"; {others} other {verb} tabular features"
             return finish(
                 features,
                 y,

@@ -38,7 +38,7 @@ def _missing(y: pd.Series) -> np.ndarray:
     missing = y.isna().to_numpy(dtype=bool)
     if not pd.api.types.is_numeric_dtype(y.dtype):
         strings = y.astype("string").str.strip()
-        missing |= strings.isin(["", "?"]).fillna(False).to_numpy(dtype=bool)
+        missing = missing | strings.isin(["", "?"]).fillna(False).to_numpy(dtype=bool)
     return missing
 
 

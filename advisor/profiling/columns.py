@@ -35,9 +35,7 @@ def column_profiles(
 ) -> tuple[ColumnProfile, ...]:
     """Profile every column of ``frame``; ``sample`` is a row sample of it used for costly stats."""
     missing = frame.isna().mean()
-    return tuple(
-        _profile_column(sample[col], float(missing[col]), col in text_columns) for col in frame.columns
-    )
+    return tuple(_profile_column(sample[col], float(missing[col]), col in text_columns) for col in frame.columns)
 
 
 def _profile_column(values: pd.Series, missing_share: float, is_text: bool) -> ColumnProfile:
@@ -84,9 +82,12 @@ def _string_role(text: pd.Series, unique_share: float) -> str:
         words = head.str.count(r"\s+") + 1
         if lengths.mean() >= TEXT_MIN_CHARS or words.mean() >= TEXT_MIN_WORDS:
             return "text"
-        if unique_share >= 0.99 and len(text) >= 50 and (
-            _ID_NAME.search(str(text.name)) or words.max() == 1
-        ) and not _looks_like_dates(text):
+        if (
+            unique_share >= 0.99
+            and len(text) >= 50
+            and (_ID_NAME.search(str(text.name)) or words.max() == 1)
+            and not _looks_like_dates(text)
+        ):
             return "id"
     if _looks_like_dates(text):
         return "datetime"

@@ -181,7 +181,9 @@ class DatasetProfile:
             h, w, c = image_size
             image = ImageStats(count=rows, height=h, width=w, channels=c)
         if text_mean_chars is not None:
-            text = TextStats(("text",), text_mean_chars, text_mean_chars, int(text_mean_chars), text_mean_chars / 5.5, 0)
+            text = TextStats(
+                ("text",), text_mean_chars, text_mean_chars, int(text_mean_chars), text_mean_chars / 5.5, 0
+            )
         if series_length is not None:
             series = SeriesStats(rows, series_channels, series_length, series_length, float(series_length), True)
         return cls(

@@ -76,7 +76,7 @@ def _detect(y: pd.Series) -> tuple[str, str]:
 
 def _class_summary(y: pd.Series, task: str, reason: str) -> TargetSummary:
     counts = y.astype(str).value_counts()
-    n_classes = int(len(counts))
+    n_classes = len(counts)
     listed = {str(k): int(v) for k, v in counts.head(MAX_CLASSES_LISTED).items()}
     smallest = int(counts.min()) if n_classes else 0
     return TargetSummary(

@@ -50,8 +50,13 @@ def _profile_facts(p: DatasetProfile) -> list[tuple[str, str]]:
         rows.append(("images", f"{p.image.count:,} of {p.image.height}x{p.image.width}, {p.image.channels} channel(s)"))
     if p.text:
         t = p.text
-        rows.append(("text", f"{', '.join(t.columns)}: mean {t.mean_chars:.0f} chars / {t.mean_words:.0f} words, "
-                             f"max {t.max_chars:,}, vocabulary {t.vocabulary_size:,}"))
+        rows.append(
+            (
+                "text",
+                f"{', '.join(t.columns)}: mean {t.mean_chars:.0f} chars / {t.mean_words:.0f} words, "
+                f"max {t.max_chars:,}, vocabulary {t.vocabulary_size:,}",
+            )
+        )
     if p.series:
         s = p.series
         length = f"{s.min_length}" if s.equal_length else f"{s.min_length}-{s.max_length} (unequal)"
@@ -67,8 +72,15 @@ def _columns_table(p: DatasetProfile) -> Table:
     for name in ("column", "role", "dtype", "missing", "cardinality", "skew", "kurtosis"):
         table.add_column(name, justify="right" if name not in ("column", "role", "dtype") else "left")
     for c in p.columns[:40]:
-        table.add_row(c.name, c.role, c.dtype, f"{c.missing_share:.1%}", _opt(c.cardinality, ","),
-                      _opt(c.skewness, ".2f"), _opt(c.kurtosis, ".2f"))
+        table.add_row(
+            c.name,
+            c.role,
+            c.dtype,
+            f"{c.missing_share:.1%}",
+            _opt(c.cardinality, ","),
+            _opt(c.skewness, ".2f"),
+            _opt(c.kurtosis, ".2f"),
+        )
     if len(p.columns) > 40:
         table.caption = f"... and {len(p.columns) - 40} more columns (use --json for all)"
     return table
@@ -82,9 +94,12 @@ def render_recommendation(rec: Recommendation) -> RenderableType:
         parts.append(_recipe_panel(recipe))
     if rec.transfer is not None:
         t = rec.transfer
-        body = Text(f"{t.strategy.replace('_', ' ')} of {t.pretrained_model}\n{t.reason}\n"
-                    f"trainable: {t.trainable_layers}; learning rates: {t.learning_rates}\n"
-                    + "\n".join(f"  {i}. {s}" for i, s in enumerate(t.steps, 1)) + f"\nsource: {t.source}")
+        body = Text(
+            f"{t.strategy.replace('_', ' ')} of {t.pretrained_model}\n{t.reason}\n"
+            f"trainable: {t.trainable_layers}; learning rates: {t.learning_rates}\n"
+            + "\n".join(f"  {i}. {s}" for i, s in enumerate(t.steps, 1))
+            + f"\nsource: {t.source}"
+        )
         parts.append(Panel(body, title="Transfer learning", expand=False))
     parts.append(_plan_table(rec))
     parts.extend(Text(f"warning: {w}", style="yellow") for w in rec.warnings)
@@ -92,13 +107,15 @@ def render_recommendation(rec: Recommendation) -> RenderableType:
 
 
 def _ranking_table(rec: Recommendation) -> Table:
-    table = Table(title=f"Ranked model families ({rec.modality}, {rec.task or 'unknown task'}, "
-                        f"GPU: {'yes' if rec.gpu else 'no'})")
+    table = Table(
+        title=f"Ranked model families ({rec.modality}, {rec.task or 'unknown task'}, GPU: {'yes' if rec.gpu else 'no'})"
+    )
     for name in ("#", "family", "kind", "score", "confidence"):
         table.add_column(name, justify="right" if name in ("#", "score", "confidence") else "left")
     for i, r in enumerate(rec.ranking, 1):
-        table.add_row(str(i), r.label, r.kind, f"{r.score:+.2f}", f"{r.confidence:.0%}",
-                      style="bold" if i == 1 else None)
+        table.add_row(
+            str(i), r.label, r.kind, f"{r.score:+.2f}", f"{r.confidence:.0%}", style="bold" if i == 1 else None
+        )
     return table
 
 

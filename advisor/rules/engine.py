@@ -44,8 +44,7 @@ def rank(families: list[Family], fired: list[FiredRule]) -> tuple[RankedFamily, 
     total = sum(weights.values()) or 1.0
     order = sorted(families, key=lambda f: (-scores[f.id], f.relative_cost))
     return tuple(
-        RankedFamily(f.id, f.label, f.kind, round(scores[f.id], 3), round(weights[f.id] / total, 3),
-                     tuple(moved[f.id]))
+        RankedFamily(f.id, f.label, f.kind, round(scores[f.id], 3), round(weights[f.id] / total, 3), tuple(moved[f.id]))
         for f in order
     )
 
@@ -74,8 +73,7 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
         transfer=transfer_strategy(profile),
         hybrids=hybrid_options(profile, constraints.interpretability),
         plan=benchmark_plan(ranking, profile),
-        excluded={f.id: f"does not apply to {profile.modality} data" for f in FAMILIES.values()
-                  if f not in families},
+        excluded={f.id: f"does not apply to {profile.modality} data" for f in FAMILIES.values() if f not in families},
         constraints=constraints,
         gpu=gpu,
         catalog_version=catalog_version(),
@@ -88,8 +86,10 @@ def _summary(ranking: tuple[RankedFamily, ...], profile: DatasetProfile) -> str:
     kind = {"classical": "Classical ML", "deep": "Deep learning", "hybrid": "A hybrid"}[top.kind]
     level = "high" if top.confidence >= 0.5 else "moderate" if top.confidence >= 0.3 else "low"
     tail = f"; runner-up: {runner.label}" if runner else ""
-    return (f"{kind}: start with {top.label} for this {profile.modality} "
-            f"{profile.task or 'data'} ({level} confidence{tail}).")
+    return (
+        f"{kind}: start with {top.label} for this {profile.modality} "
+        f"{profile.task or 'data'} ({level} confidence{tail})."
+    )
 
 
 def _warnings(profile: DatasetProfile) -> tuple[str, ...]:
@@ -97,6 +97,8 @@ def _warnings(profile: DatasetProfile) -> tuple[str, ...]:
     if profile.task is None:
         out.append("No target was given: the task is unknown, so recipes assume binary classification.")
     if profile.min_class_count is not None and profile.min_class_count < 10:
-        out.append(f"The smallest class has only {profile.min_class_count} samples: scores will be noisy; "
-                   "use stratified cross-validation.")
+        out.append(
+            f"The smallest class has only {profile.min_class_count} samples: scores will be noisy; "
+            "use stratified cross-validation."
+        )
     return tuple(out)

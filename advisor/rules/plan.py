@@ -26,8 +26,8 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
             name="pretrained embeddings + gradient boosting",
             description="A frozen pretrained network turns each item into a vector; XGBoost learns the task.",
             applicable=(unstructured or mixed) and not interpretability,
-            reason=blocked or ("images/text: cheap, strong with little data" if unstructured
-                               else "needs image or text inputs"),
+            reason=blocked
+            or ("images/text: cheap, strong with little data" if unstructured else "needs image or text inputs"),
             source="Framework §7, hybrid 1: 'feature extraction with DL + classical ML'",
         ),
         HybridOption(
@@ -41,8 +41,8 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
             name="autoencoder features + classical model",
             description="Compress many raw features with an autoencoder, then fit a fast classical model.",
             applicable=profile.features >= 100 and not interpretability,
-            reason=blocked or ("many raw features to compress" if profile.features >= 100
-                               else "too few features to need compression"),
+            reason=blocked
+            or ("many raw features to compress" if profile.features >= 100 else "too few features to need compression"),
             source="Framework §7, hybrid 3: 'DL for feature engineering'",
         ),
     )
@@ -59,7 +59,8 @@ def benchmark_plan(ranking: tuple[RankedFamily, ...], profile: DatasetProfile) -
     ordered = sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score))
     shares = _shares(ordered)
     items = tuple(
-        PlanItem(r.family, share, _why(r, i, baseline)) for i, (r, share) in enumerate(zip(ordered, shares, strict=True))
+        PlanItem(r.family, share, _why(r, i, baseline))
+        for i, (r, share) in enumerate(zip(ordered, shares, strict=True))
     )
     return BenchmarkPlan(
         items=items,
@@ -82,8 +83,9 @@ def _ensure_contrast(chosen: list[RankedFamily], ranking: tuple[RankedFamily, ..
     if len(kinds) == 2:
         return chosen
     wanted_classical = not next(iter(kinds))
-    extra = next((r for r in ranking if (FAMILIES[r.family].kind == "classical") == wanted_classical
-                  and r not in chosen), None)
+    extra = next(
+        (r for r in ranking if (FAMILIES[r.family].kind == "classical") == wanted_classical and r not in chosen), None
+    )
     return [*chosen, extra] if extra else chosen
 
 

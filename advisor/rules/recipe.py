@@ -45,12 +45,19 @@ def recipe_for(family: str, profile: DatasetProfile, gpu: bool) -> TrainingRecip
         max_epochs=epochs,
         augmentation=_augmentation(profile.modality, family),
         notes=tuple(
-            n for n in (
-                loss_note, imbalance_note, opt_note, batch_note, dropout_note, norm_note,
+            n
+            for n in (
+                loss_note,
+                imbalance_note,
+                opt_note,
+                batch_note,
+                dropout_note,
+                norm_note,
                 f"Early stopping on the validation loss with patience {patience}, restoring the best "
                 "epoch's weights (§4: 'always use early stopping', 'save best model, not final').",
                 "Weight decay 0.01, decoupled from the gradient step as in AdamW (§4: L2 0.001-0.01).",
-            ) if n
+            )
+            if n
         ),
     )
 
@@ -59,15 +66,21 @@ def _output_and_loss(profile: DatasetProfile) -> tuple[str, str, str]:
     if profile.task == "regression":
         skew = abs(profile.target_skewness or 0.0)
         if skew > 2.0:
-            return "1 unit, linear", "Huber", (
-                f"Regression with a skewed target (skewness {skew:.1f}): Huber loss is robust to the "
-                "outliers that would dominate MSE (§2)."
+            return (
+                "1 unit, linear",
+                "Huber",
+                (
+                    f"Regression with a skewed target (skewness {skew:.1f}): Huber loss is robust to the "
+                    "outliers that would dominate MSE (§2)."
+                ),
             )
         return "1 unit, linear", "MSE", "Regression: one linear output unit and mean squared error (§2)."
     if profile.task == "multiclass":
         k = profile.n_classes or 0
-        return f"{k} units, softmax", "categorical cross-entropy (integer labels)", (
-            f"{k} classes: softmax output with sparse categorical cross-entropy (§2)."
+        return (
+            f"{k} units, softmax",
+            "categorical cross-entropy (integer labels)",
+            (f"{k} classes: softmax output with sparse categorical cross-entropy (§2)."),
         )
     return "1 unit, sigmoid", "binary cross-entropy", "Binary target: one sigmoid unit with binary cross-entropy (§2)."
 
@@ -102,19 +115,31 @@ def _batch_size(rows: int, family: str, gpu: bool) -> tuple[int, str]:
 
 def _optimizer(family: str) -> tuple[str, float, str, str]:
     if family == "transformer":
-        return "AdamW", 2e-5, "linear warmup (6% of steps) then cosine decay", (
-            "Fine-tuning a pretrained model: AdamW with a small learning rate and warmup (§2, §3, §6)."
+        return (
+            "AdamW",
+            2e-5,
+            "linear warmup (6% of steps) then cosine decay",
+            ("Fine-tuning a pretrained model: AdamW with a small learning rate and warmup (§2, §3, §6)."),
         )
     if family == "rnn":
-        return "Adam", 1e-3, "ReduceLROnPlateau (factor 0.5, patience 3)", (
-            "Recurrent network: Adam at 1e-3, halved when the validation loss plateaus (§2 'RNNs: RMSprop or Adam')."
+        return (
+            "Adam",
+            1e-3,
+            "ReduceLROnPlateau (factor 0.5, patience 3)",
+            ("Recurrent network: Adam at 1e-3, halved when the validation loss plateaus (§2 'RNNs: RMSprop or Adam')."),
         )
     if family == "cnn":
-        return "SGD with momentum 0.9", 0.05, "cosine annealing", (
-            "CNN from scratch: SGD with momentum generalizes best for vision, with cosine annealing (§2, §3)."
+        return (
+            "SGD with momentum 0.9",
+            0.05,
+            "cosine annealing",
+            ("CNN from scratch: SGD with momentum generalizes best for vision, with cosine annealing (§2, §3)."),
         )
-    return "AdamW", 1e-3, "cosine annealing", (
-        "AdamW at 1e-3 is the robust default; cosine annealing decays it smoothly (§2 'starting out: Adam', §3)."
+    return (
+        "AdamW",
+        1e-3,
+        "cosine annealing",
+        ("AdamW at 1e-3 is the robust default; cosine annealing decays it smoothly (§2 'starting out: Adam', §3)."),
     )
 
 

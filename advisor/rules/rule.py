@@ -29,8 +29,15 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 CATALOG = Path(__file__).with_name("catalog.toml")
 TOPICS = (
-    "data type", "data size", "complexity", "interpretability", "compute", "time to deploy",
-    "transfer learning", "hybrid", "evidence",
+    "data type",
+    "data size",
+    "complexity",
+    "interpretability",
+    "compute",
+    "time to deploy",
+    "transfer learning",
+    "hybrid",
+    "evidence",
 )
 
 

@@ -15,16 +15,18 @@ from advisor.profiling import DatasetProfile, profile
 def mixed() -> Dataset:
     rng = np.random.default_rng(0)
     n = 400
-    frame = pd.DataFrame({
-        "customer_id": np.arange(n),
-        "age": rng.normal(40, 10, n),
-        "income": rng.lognormal(10, 1, n),
-        "plan": rng.choice(["basic", "pro", "team"], n),
-        "signup": pd.date_range("2024-01-01", periods=n, freq="D").astype(str),
-        "comment": [f"customer number {i} wrote a fairly long comment about the service" for i in range(n)],
-        "country": ["NL"] * n,
-        "empty": [np.nan] * n,
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.arange(n),
+            "age": rng.normal(40, 10, n),
+            "income": rng.lognormal(10, 1, n),
+            "plan": rng.choice(["basic", "pro", "team"], n),
+            "signup": pd.date_range("2024-01-01", periods=n, freq="D").astype(str),
+            "comment": [f"customer number {i} wrote a fairly long comment about the service" for i in range(n)],
+            "country": ["NL"] * n,
+            "empty": [np.nan] * n,
+        }
+    )
     frame.loc[:39, "age"] = np.nan
     y = pd.Series(np.where(rng.random(n) < 0.1, "churn", "stay"), name="status")
     return Dataset(X=frame, y=y, modality="tabular", name="mixed", target="status")
@@ -32,8 +34,16 @@ def mixed() -> Dataset:
 
 def test_column_roles(mixed: Dataset) -> None:
     roles = {c.name: c.role for c in profile(mixed).columns}
-    assert roles == {"customer_id": "id", "age": "numeric", "income": "numeric", "plan": "categorical",
-                     "signup": "datetime", "comment": "text", "country": "constant", "empty": "empty"}
+    assert roles == {
+        "customer_id": "id",
+        "age": "numeric",
+        "income": "numeric",
+        "plan": "categorical",
+        "signup": "datetime",
+        "comment": "text",
+        "country": "constant",
+        "empty": "empty",
+    }
 
 
 def test_missing_cardinality_and_moments(mixed: Dataset) -> None:
@@ -54,12 +64,15 @@ def test_binary_task_and_imbalance(mixed: Dataset) -> None:
     assert p.samples_per_class == pytest.approx(200.0)
 
 
-@pytest.mark.parametrize(("values", "task"), [
-    ([0.5, 1.25, 3.5, 2.0, 9.75] * 20, "regression"),
-    ([1, 2, 3, 4, 5] * 20, "multiclass"),
-    ([0, 1] * 50, "binary"),
-    (list(range(100)), "regression"),
-])
+@pytest.mark.parametrize(
+    ("values", "task"),
+    [
+        ([0.5, 1.25, 3.5, 2.0, 9.75] * 20, "regression"),
+        ([1, 2, 3, 4, 5] * 20, "multiclass"),
+        ([0, 1] * 50, "binary"),
+        (list(range(100)), "regression"),
+    ],
+)
 def test_task_detection(values: list, task: str) -> None:
     ds = Dataset(X=pd.DataFrame({"x": range(len(values))}), y=pd.Series(values, name="y"), modality="tabular")
     assert profile(ds).task == task

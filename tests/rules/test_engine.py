@@ -74,8 +74,13 @@ def test_plan_starts_with_baseline_and_shares_sum_to_one() -> None:
 
 
 def test_recommendation_json_round_trip() -> None:
-    rec = run_engine(DatasetProfile.from_summary(rows=3_000, features=1, modality="image", task="multiclass",
-                                                 n_classes=10, image_size=(64, 64, 3)), GPU, Constraints())
+    rec = run_engine(
+        DatasetProfile.from_summary(
+            rows=3_000, features=1, modality="image", task="multiclass", n_classes=10, image_size=(64, 64, 3)
+        ),
+        GPU,
+        Constraints(),
+    )
     assert Recommendation.from_json(rec.to_json()) == rec
     assert rec.transfer is not None and rec.transfer.strategy == "feature_extraction"
 

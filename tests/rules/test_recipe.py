@@ -9,8 +9,9 @@ from advisor.rules.transfer import transfer_strategy
 
 def test_output_layer_and_loss_follow_the_task() -> None:
     binary = recipe_for("mlp", DatasetProfile.from_summary(rows=10_000, features=10), gpu=False)
-    multi = recipe_for("mlp", DatasetProfile.from_summary(rows=10_000, features=10, task="multiclass",
-                                                          n_classes=7), gpu=False)
+    multi = recipe_for(
+        "mlp", DatasetProfile.from_summary(rows=10_000, features=10, task="multiclass", n_classes=7), gpu=False
+    )
     reg = recipe_for("mlp", DatasetProfile.from_summary(rows=10_000, features=10, task="regression"), gpu=False)
     assert (binary.output_layer, binary.loss) == ("1 unit, sigmoid", "binary cross-entropy")
     assert multi.output_layer == "7 units, softmax" and "cross-entropy" in multi.loss
@@ -49,8 +50,9 @@ def test_small_data_gets_more_dropout_smaller_batches_and_more_patience() -> Non
 
 def test_transfer_thresholds_by_samples_per_class() -> None:
     def strategy(rows: int) -> str:
-        prof = DatasetProfile.from_summary(rows=rows, features=1, modality="image", task="multiclass",
-                                           n_classes=10, image_size=(96, 96, 3))
+        prof = DatasetProfile.from_summary(
+            rows=rows, features=1, modality="image", task="multiclass", n_classes=10, image_size=(96, 96, 3)
+        )
         return transfer_strategy(prof).strategy  # type: ignore[union-attr]
 
     assert strategy(9_990) == "feature_extraction"  # 999 per class

@@ -1,0 +1,68 @@
+"""The public API: import stays light, and load -> profile -> recommend works on every modality."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import advisor
+from advisor.errors import WrongTypeError
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, advisor; heavy = [m for m in ('torch', 'xgboost', 'lightgbm', 'streamlit', 'sklearn')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_public_names() -> None:
+    for name in (
+        "load",
+        "profile",
+        "recommend",
+        "Dataset",
+        "DatasetProfile",
+        "Constraints",
+        "Recommendation",
+        "AdvisorError",
+        "datasets",
+        "hardware",
+    ):
+        assert hasattr(advisor, name), name
+    with pytest.raises(AttributeError):
+        advisor.nope  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("name", "modality", "families"),
+    [
+        ("adult", "tabular", {"lightgbm", "xgboost"}),
+        ("sms_spam", "text", {"embedding_xgboost"}),
+        ("digits", "image", {"cnn", "linear", "lightgbm", "embedding_xgboost", "transformer"}),
+        ("gunpoint", "timeseries", {"lightgbm", "random_forest", "cnn", "rnn", "xgboost"}),
+    ],
+)
+def test_end_to_end_on_bundled_data(name: str, modality: str, families: set[str]) -> None:
+    data = advisor.datasets.load(name)
+    prof = advisor.profile(data)
+    rec = advisor.recommend(prof, {"gpu": False})
+    assert prof.modality == modality and rec.modality == modality
+    assert rec.top.family in families
+    assert rec.task in ("binary", "multiclass")
+
+
+def test_recommend_accepts_a_dataframe_with_target() -> None:
+    frame = pd.DataFrame({"x": range(200), "z": [i % 7 for i in range(200)], "y": [i % 2 for i in range(200)]})
+    rec = advisor.recommend(frame, target="y")
+    assert rec.task == "binary" and rec.modality == "tabular"
+
+
+def test_recommend_rejects_none() -> None:
+    with pytest.raises(WrongTypeError):
+        advisor.recommend(None)
