@@ -38,9 +38,7 @@ def check_members(
 ) -> list[zipfile.ZipInfo]:
     """Validate every member header; return the file members (directories left out)."""
     if len(infos) > max_members:
-        raise _unsafe(
-            archive, f"it holds {len(infos):,} entries, over the limit of {max_members:,}"
-        )
+        raise _unsafe(archive, f"it holds {len(infos):,} entries, over the limit of {max_members:,}")
     total = 0
     files = []
     for info in infos:
@@ -66,8 +64,7 @@ def check_members(
     if total > max_total_bytes:
         raise _unsafe(
             archive,
-            f"its files expand to {format_bytes(total)}, over the limit of "
-            f"{format_bytes(max_total_bytes)}",
+            f"its files expand to {format_bytes(total)}, over the limit of {format_bytes(max_total_bytes)}",
         )
     return files
 
@@ -118,14 +115,10 @@ class SafeZip:
                 "Re-create the archive without encryption, from intact files.",
             ) from None
         if len(data) > limit:
-            raise _unsafe(
-                self.name, f"member '{info.filename}' holds more data than its header says"
-            )
+            raise _unsafe(self.name, f"member '{info.filename}' holds more data than its header says")
         self._read += len(data)
         if self._read > self.max_total_bytes:
-            raise _unsafe(
-                self.name, f"reading it passed the limit of {format_bytes(self.max_total_bytes)}"
-            )
+            raise _unsafe(self.name, f"reading it passed the limit of {format_bytes(self.max_total_bytes)}")
         return data
 
     def close(self) -> None:

@@ -83,8 +83,7 @@ def array_layout(arr: np.ndarray, modality: Modality | None) -> ArrayLayout:
     if arr.ndim == 4:
         if modality not in (None, Modality.IMAGE):
             raise ModalityError(
-                f"A 4-D array of shape {shape} holds images; it cannot be read as "
-                f"{modality.value}.",
+                f"A 4-D array of shape {shape} holds images; it cannot be read as {modality.value}.",
                 "Drop the modality override, or reshape the array.",
             )
         if shape[3] in (1, 3):
@@ -117,8 +116,7 @@ def array_layout(arr: np.ndarray, modality: Modality | None) -> ArrayLayout:
         return ArrayLayout(
             _image_dtype(arr)[..., None],
             Modality.IMAGE,
-            f"3-D array of shape {shape} ({why}): {shape[0]} grayscale images of "
-            f"{shape[1]}x{shape[2]}",
+            f"3-D array of shape {shape} ({why}): {shape[0]} grayscale images of {shape[1]}x{shape[2]}",
         )
     values = arr.astype(np.float32, copy=False)
     return ArrayLayout(
@@ -153,8 +151,7 @@ def _pick_keys(keys: Sequence[str], name: str) -> tuple[str, str | None]:
     raise MalformedFileError(
         f"'{name}' holds arrays {', '.join(repr(k) for k in keys) or '(none)'} but no feature "
         "array advisor recognises.",
-        "Save it as np.savez(path, X=features, y=labels) (also accepted: x/y, images/labels, "
-        "data/target).",
+        "Save it as np.savez(path, X=features, y=labels) (also accepted: x/y, images/labels, data/target).",
     )
 
 
@@ -175,8 +172,7 @@ def read_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
         raise MalformedFileError(
             f"'{path.name}' cannot be read as .npz ({err}).",
-            "Re-save it with np.savez(path, X=..., y=...) using numeric or string arrays (no "
-            "Python objects).",
+            "Re-save it with np.savez(path, X=..., y=...) using numeric or string arrays (no Python objects).",
         ) from None
     return X, y, {"format": "npz", "keys": [x_key] + ([y_key] if y_key else [])}
 
@@ -186,6 +182,4 @@ def read_npy(path: Path) -> np.ndarray:
     try:
         return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as err:
-        raise MalformedFileError(
-            f"'{path.name}' cannot be read as .npy ({err}).", "Re-save it with np.save."
-        ) from None
+        raise MalformedFileError(f"'{path.name}' cannot be read as .npy ({err}).", "Re-save it with np.save.") from None

@@ -12,7 +12,7 @@ import pandas as pd
 __all__ = ["Dataset", "Modality"]
 
 
-class Modality(StrEnum):  # noqa: UP042 - StrEnum needs Python 3.11
+class Modality(StrEnum):
     """The kind of data: decides which rules and model families apply."""
 
     TABULAR = "tabular"

@@ -61,11 +61,7 @@ def detect_encoding(sample: bytes) -> str:
     matches = list(from_bytes(sample[:PEEK_BYTES]))
     if matches:
         best = matches[0]
-        tied = {
-            m.encoding
-            for m in matches
-            if m.chaos <= best.chaos + 1e-9 and m.coherence >= best.coherence - 1e-9
-        }
+        tied = {m.encoding for m in matches if m.chaos <= best.chaos + 1e-9 and m.coherence >= best.coherence - 1e-9}
         # short samples fit several code pages equally well: prefer the Western ones
         choice = next((e for e in WESTERN if e in tied), best.encoding)
         try:
@@ -192,15 +188,11 @@ def _engines(dialect: Dialect) -> list[tuple[str, Dialect]]:
     other = csv.QUOTE_NONE if dialect.quoting == csv.QUOTE_MINIMAL else csv.QUOTE_MINIMAL
     attempts.append(("c", Dialect(dialect.delimiter, dialect.encoding, dialect.header, other)))
     if dialect.encoding != "latin-1":
-        attempts.append(
-            ("c", Dialect(dialect.delimiter, "latin-1", dialect.header, dialect.quoting))
-        )
+        attempts.append(("c", Dialect(dialect.delimiter, "latin-1", dialect.header, dialect.quoting)))
     return attempts
 
 
-def read_delimited(
-    path: Path, compression: str | None, hint: str | None = None
-) -> tuple[pd.DataFrame, dict[str, Any]]:
+def read_delimited(path: Path, compression: str | None, hint: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read a delimited file into a DataFrame; also return what was sniffed (for ``meta``)."""
     try:
         sample = peek(path, compression, PEEK_BYTES)
@@ -218,9 +210,7 @@ def read_delimited(
             "matching extension (.parquet, .zip, .npz).",
         )
     encoding = detect_encoding(sample)
-    dialect = sniff_dialect(
-        _decode_sample(sample, encoding, len(sample) == PEEK_BYTES), encoding, hint
-    )
+    dialect = sniff_dialect(_decode_sample(sample, encoding, len(sample) == PEEK_BYTES), encoding, hint)
     errors: list[str] = []
     for engine, attempt in _engines(dialect):
         try:

@@ -74,9 +74,12 @@ def detect_kind(path: Path) -> tuple[str, str | None]:
         return "ts", compression
     if compression is None and suffix in (".zip", ".npz", ".npy"):
         return suffix[1:], None
+    fix = "Convert the file to CSV or Parquet."
+    if suffix in (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"):
+        fix = "For images, pass a folder (or .zip) with one subfolder of images per class."
     raise UnsupportedFormatError(
         f"'{path.name}' has an extension advisor does not read ({suffix or 'none'}).",
-        f"Supported: {SUPPORTED_FORMATS}. Convert the file to CSV or Parquet.",
+        f"Supported: {SUPPORTED_FORMATS}. {fix}",
     )
 
 
@@ -137,8 +140,7 @@ def check_size(path: Path, max_bytes: int) -> int:
     memory = available_memory()
     if memory is not None and size > memory * 0.5:
         raise FileTooLargeError(
-            f"'{path.name}' is {format_bytes(size)}, more than half of the "
-            f"{format_bytes(memory)} of memory available.",
+            f"'{path.name}' is {format_bytes(size)}, more than half of the {format_bytes(memory)} of memory available.",
             f"{fix}, or run on a machine with more memory.",
         )
     return size

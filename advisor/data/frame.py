@@ -25,9 +25,7 @@ from advisor.errors import (
 __all__ = ["dataset_from_frame"]
 
 
-def _split_target(
-    frame: pd.DataFrame, target: Any, where: str
-) -> tuple[str | None, pd.Series | None]:
+def _split_target(frame: pd.DataFrame, target: Any, where: str) -> tuple[str | None, pd.Series | None]:
     if target is None:
         return None, None
     if isinstance(target, str):
@@ -47,10 +45,7 @@ def _requested(modality: Modality | None) -> str:
 
 
 def _tabular_reason(features: pd.DataFrame) -> str:
-    numeric = sum(
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
-        for dt in features.dtypes
-    )
+    numeric = sum(pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt) for dt in features.dtypes)
     n = features.shape[1]
     return (
         f"{n} feature column{'s' if n != 1 else ''} ({numeric} numeric, {n - numeric} "
@@ -65,11 +60,7 @@ def _text_columns(features: pd.DataFrame, modality: Modality | None) -> tuple[li
     if modality is not Modality.TEXT:
         return [], ""
     stats = [
-        s
-        for c in features.columns
-        if is_string_column(features[c])
-        for s in [text_stats(features[c], str(c))]
-        if s
+        s for c in features.columns if is_string_column(features[c]) for s in [text_stats(features[c], str(c))] if s
     ]
     if not stats:
         raise ModalityError(
@@ -133,14 +124,10 @@ def dataset_from_frame(
     if frame.shape[1] == 0:
         raise EmptyDataError(f"{where} has no columns.", "Pass a table with a header and rows.")
     if frame.shape[0] == 0:
-        raise EmptyDataError(
-            f"{where} has columns but no data rows.", "Pass a table with at least one data row."
-        )
+        raise EmptyDataError(f"{where} has columns but no data rows.", "Pass a table with at least one data row.")
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
-        raise InvalidArgumentError(
-            f"{where} has duplicate column names: {', '.join(dupes)}.", "Rename the columns."
-        )
+        raise InvalidArgumentError(f"{where} has duplicate column names: {', '.join(dupes)}.", "Rename the columns.")
     target_name, y = _split_target(frame, target, where)
     features = frame.drop(columns=[target_name]) if isinstance(target, str) else frame
     if features.shape[1] == 0:
@@ -153,8 +140,7 @@ def dataset_from_frame(
         if blank:
             raise EmptyTextError(
                 f"Text column '{blank[0]}' in {where} is empty: every value is blank or missing.",
-                "Fill in the text, or drop the column (and pass modality='tabular' if no text "
-                "is left).",
+                "Fill in the text, or drop the column (and pass modality='tabular' if no text is left).",
             )
     features, dropped = drop_empty_columns(features, drop_empty, where)
     if dropped:
@@ -162,9 +148,7 @@ def dataset_from_frame(
     common = {"name": name, "source": source, "where": where}
 
     if modality in (None, Modality.TIMESERIES):
-        series = _table_timeseries(
-            frame, features, target_name if isinstance(target, str) else None, y, modality
-        )
+        series = _table_timeseries(frame, features, target_name if isinstance(target, str) else None, y, modality)
         if series is not None:
             X, y_series, reason, extra = series
             return finish(
@@ -203,8 +187,7 @@ def dataset_from_frame(
             raise ModalityError(
                 f"Modality 'image' was requested, but the {features.shape[1]} feature columns of "
                 f"{where} are not a square grid of whole-number pixels in 0..255.",
-                "Pass one column per pixel (e.g. 784 columns for 28x28), or a folder or zip of "
-                "images.",
+                "Pass one column per pixel (e.g. 784 columns for 28x28), or a folder or zip of images.",
             )
 
     if modality in (None, Modality.TEXT):

@@ -25,9 +25,7 @@ from advisor.errors import (
 
 __all__ = ["IMAGE_SUFFIXES", "ImageSet", "read_image_folder", "read_image_zip"]
 
-IMAGE_SUFFIXES = frozenset(
-    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"}
-)
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"})
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 MAX_SIDE = 224
 GRAY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"})
@@ -67,8 +65,7 @@ def _group(
             if Path(parts[0]).suffix.lower() in IMAGE_SUFFIXES:
                 raise InvalidArgumentError(
                     f"Image '{display}' lies at the top of {container}, outside any class folder.",
-                    "Put every image in a subfolder named after its class (cats/1.png, "
-                    "dogs/2.png).",
+                    "Put every image in a subfolder named after its class (cats/1.png, dogs/2.png).",
                 )
             ignored.append(display)
             continue
@@ -76,8 +73,7 @@ def _group(
             raise UnsupportedFormatError(
                 f"'{display}' in class folder '{parts[0]}' of {container} is not an image "
                 f"(extension '{Path(parts[-1]).suffix or 'none'}').",
-                "Remove it or move it out; images must be one of "
-                f"{', '.join(sorted(IMAGE_SUFFIXES))}.",
+                f"Remove it or move it out; images must be one of {', '.join(sorted(IMAGE_SUFFIXES))}.",
             )
         classes.setdefault(parts[0], []).append((display, reader))
     if not classes:
@@ -131,9 +127,7 @@ def _target_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
 def _decode(groups: dict[str, list[tuple[str, Reader]]], container: str) -> ImageSet:
     from PIL import Image
 
-    entries = [
-        (label, display, reader) for label, items in groups.items() for display, reader in items
-    ]
+    entries = [(label, display, reader) for label, items in groups.items() for display, reader in items]
     blobs: list[bytes | None] = []
     sizes: list[tuple[int, int]] = []
     gray: list[bool] = []

@@ -44,9 +44,7 @@ def load(
     """
     wanted = parse_modality(modality)
     if name is not None and not isinstance(name, str):
-        raise WrongTypeError(
-            f"name must be a string, not {type(name).__name__}.", "Pass name='my data'."
-        )
+        raise WrongTypeError(f"name must be a string, not {type(name).__name__}.", "Pass name='my data'.")
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c) for c in frame.columns]
@@ -134,9 +132,7 @@ def _from_path(
     meta: dict[str, Any] = {"bytes": size}
     if kind in ("delimited", "parquet"):
         frame, read_meta = read_table(path)
-        return dataset_from_frame(
-            frame, target, wanted, drop_empty=drop_empty, meta={**meta, **read_meta}, **common
-        )
+        return dataset_from_frame(frame, target, wanted, drop_empty=drop_empty, meta={**meta, **read_meta}, **common)
     if kind in ("ts", "ts_folder"):
         what = f"'{path.name}' holds UCR/UEA .ts time series"
         check_fixed_modality(wanted, Modality.TIMESERIES, what)
@@ -150,11 +146,7 @@ def _from_path(
         container = "folder" if kind == "image_folder" else "archive"
         check_fixed_modality(wanted, Modality.IMAGE, f"{container} '{path.name}' holds image files")
         images = read_image_folder(path) if kind == "image_folder" else read_image_zip(path)
-        y = (
-            images.y
-            if target is None or isinstance(target, str)
-            else as_labels(target, len(images.y))
-        )
+        y = images.y if target is None or isinstance(target, str) else as_labels(target, len(images.y))
         label = target if isinstance(target, str) else "label"
         return finish(
             images.X,

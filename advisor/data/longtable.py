@@ -75,17 +75,13 @@ def find_long_columns(frame: pd.DataFrame, target: str | None) -> tuple[str, str
 
 
 def _time_key(column: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_datetime64_any_dtype(
-        column.dtype
-    ):
+    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column
     parsed = pd.to_datetime(column, errors="coerce", format="mixed")
     return parsed if parsed.notna().mean() > 0.9 else column.astype(str)
 
 
-def long_to_series(
-    frame: pd.DataFrame, id_col: str, time_col: str, target: str | None
-) -> LongSeries:
+def long_to_series(frame: pd.DataFrame, id_col: str, time_col: str, target: str | None) -> LongSeries:
     """Group rows by ``id_col``, sorted by ``time_col``: a ``(channels, length)`` array per id."""
     frame = frame[frame[id_col].notna()].reset_index(drop=True)
     skip = {id_col, time_col, target}
@@ -93,8 +89,7 @@ def long_to_series(
     channels = [
         c
         for c in others
-        if pd.api.types.is_numeric_dtype(frame[c].dtype)
-        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        if pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
     if not channels:
         raise ModalityError(
@@ -122,9 +117,7 @@ def long_to_series(
             )
         y = grouped.first().reindex(uniques).reset_index(drop=True).rename(target)
     lengths = [s.shape[1] for s in series]
-    span = (
-        f"{min(lengths)}" if min(lengths) == max(lengths) else f"{min(lengths)} to {max(lengths)}"
-    )
+    span = f"{min(lengths)}" if min(lengths) == max(lengths) else f"{min(lengths)} to {max(lengths)}"
     reason = (
         f"columns '{id_col}' and '{time_col}' give a long-format table of {len(series)} series "
         f"({len(channels)} value column{'s' if len(channels) > 1 else ''}, length {span})"

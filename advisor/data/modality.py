@@ -42,8 +42,7 @@ def check_fixed_modality(requested: Modality | None, actual: Modality, why: str)
     """For inputs whose modality is fixed by their format; return the reason or raise."""
     if requested is not None and requested != actual:
         raise ModalityError(
-            f"Modality '{requested.value}' was requested, but {why}, which can only be read as "
-            f"{actual.value}.",
+            f"Modality '{requested.value}' was requested, but {why}, which can only be read as {actual.value}.",
             f"Drop the modality override, or pass data in a {requested.value} layout.",
         )
     return why

@@ -93,9 +93,7 @@ def detect_pixels_beside_label(features: pd.DataFrame) -> PixelLayout | None:
     for name in (features.columns[-1], features.columns[0]):
         layout = detect_pixels(features.drop(columns=[name]))
         if layout is not None and features[name].nunique() <= MAX_LABEL_VALUES:
-            return PixelLayout(
-                layout.columns, layout.side, layout.low, layout.high, layout.by_name, str(name)
-            )
+            return PixelLayout(layout.columns, layout.side, layout.low, layout.high, layout.by_name, str(name))
     return None
 
 

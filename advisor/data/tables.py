@@ -42,6 +42,4 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     if kind == "delimited":
         suffix, _ = split_compression(path)
         return read_delimited(path, compression, "\t" if suffix in (".tsv", ".tab") else None)
-    raise UnsupportedFormatError(
-        f"'{path.name}' is not a table file.", "Pass a CSV, TSV, TXT or Parquet file."
-    )
+    raise UnsupportedFormatError(f"'{path.name}' is not a table file.", "Pass a CSV, TSV, TXT or Parquet file.")

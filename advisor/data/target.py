@@ -75,11 +75,12 @@ def _is_id_like(column: pd.Series, name: str) -> bool:
     if lowered == "id" or lowered.endswith(("_id", " id")):
         return True
     values = column.dropna()
-    return (
-        pd.api.types.is_integer_dtype(values.dtype)
-        and values.is_unique
-        and values.is_monotonic_increasing
-    )
+    return pd.api.types.is_integer_dtype(values.dtype) and values.is_unique and values.is_monotonic_increasing
+
+
+def _few_values(column: pd.Series, n_values: int) -> bool:
+    """Label-like: 2 to 20 distinct values, repeated (at most half as many values as rows)."""
+    return 1 < n_values <= MAX_LABEL_VALUES and n_values <= max(2, column.notna().sum() // 2)
 
 
 def suggest_target(frame: pd.DataFrame) -> TargetSuggestion | None:
@@ -94,16 +95,12 @@ def suggest_target(frame: pd.DataFrame) -> TargetSuggestion | None:
     names = {str(c).strip().lower(): str(c) for c in frame.columns}
     for known in TARGET_NAMES:
         if known in names:
-            return TargetSuggestion(
-                names[known], f"column '{names[known]}' has a name commonly used for the target"
-            )
+            return TargetSuggestion(names[known], f"column '{names[known]}' has a name commonly used for the target")
     last = str(frame.columns[-1])
     column = frame.iloc[:, -1]
     n_values = column.nunique()
-    if frame.shape[1] > 1 and 1 < n_values <= MAX_LABEL_VALUES:
-        return TargetSuggestion(
-            last, f"the last column '{last}' has {n_values} distinct values, typical of a label"
-        )
+    if frame.shape[1] > 1 and _few_values(column, n_values):
+        return TargetSuggestion(last, f"the last column '{last}' has {n_values} distinct values, typical of a label")
     if (
         frame.shape[1] > 1
         and pd.api.types.is_numeric_dtype(column.dtype)
@@ -111,13 +108,11 @@ def suggest_target(frame: pd.DataFrame) -> TargetSuggestion | None:
         and n_values > 1
         and not _is_id_like(column, last)
     ):
-        return TargetSuggestion(
-            last, f"the last column '{last}' is numeric and not an id (a regression target?)"
-        )
+        return TargetSuggestion(last, f"the last column '{last}' is numeric and not an id (a regression target?)")
     first = str(frame.columns[0])
     column = frame.iloc[:, 0]
     n_values = column.nunique()
-    if frame.shape[1] > 1 and is_string_column(column) and 1 < n_values <= MAX_LABEL_VALUES:
+    if frame.shape[1] > 1 and is_string_column(column) and _few_values(column, n_values):
         return TargetSuggestion(
             first,
             f"the first column '{first}' has {n_values} distinct text values, typical of a label",

@@ -124,8 +124,6 @@ def blank_text_columns(features: pd.DataFrame) -> list[str]:
             continue
         column = features[name]
         values = column.dropna()
-        if values.empty or (
-            is_string_column(column) and values.astype(str).str.strip().eq("").all()
-        ):
+        if values.empty or (is_string_column(column) and values.astype(str).str.strip().eq("").all()):
             blank.append(str(name))
     return blank

@@ -93,16 +93,11 @@ def parse_ts(text: str, name: str) -> TsData:
             key = key.strip().lower()
             if key == "data":
                 in_data = True
-                has_label = any(
-                    header.get(k, "").lower().startswith("true")
-                    for k in ("classlabel", "targetlabel")
-                )
+                has_label = any(header.get(k, "").lower().startswith("true") for k in ("classlabel", "targetlabel"))
                 if header.get("timestamps", "").lower().startswith("true"):
                     raise UnsupportedFormatError(
-                        f"'{name}' uses time stamps (@timeStamps true), which advisor does not "
-                        "read.",
-                        "Export the series without time stamps, or as a long table (id, time, "
-                        "value).",
+                        f"'{name}' uses time stamps (@timeStamps true), which advisor does not read.",
+                        "Export the series without time stamps, or as a long table (id, time, value).",
                     )
             else:
                 header[key] = value.strip()
@@ -112,16 +107,14 @@ def parse_ts(text: str, name: str) -> TsData:
             if len(parts) < 2 or "," in parts[-1]:
                 raise MalformedFileError(
                     f"'{name}' line {lineno} has no label after the last ':'.",
-                    "The header says the cases are labelled (@classLabel true): end every line "
-                    "with ':' and the label.",
+                    "The header says the cases are labelled (@classLabel true): end every line with ':' and the label.",
                 )
             labels.append(parts[-1].strip())
             parts = parts[:-1]
         series.append(_case(parts, name, lineno))
         if series[-1].shape[0] != series[0].shape[0]:
             raise MalformedFileError(
-                f"'{name}' line {lineno} has {series[-1].shape[0]} channels; earlier lines have "
-                f"{series[0].shape[0]}.",
+                f"'{name}' line {lineno} has {series[-1].shape[0]} channels; earlier lines have {series[0].shape[0]}.",
                 "Every case must have the same number of ':'-separated channels.",
             )
     if not in_data:
@@ -141,8 +134,7 @@ def _labels(labels: list[str], header: dict[str, str], name: str) -> pd.Series:
             return pd.to_numeric(y).rename("target")
         except (ValueError, TypeError):
             raise MalformedFileError(
-                f"'{name}' declares a numeric target (@targetLabel true) but a label is not "
-                "a number.",
+                f"'{name}' declares a numeric target (@targetLabel true) but a label is not a number.",
                 "Fix the labels, or declare @classLabel true with the class names.",
             ) from None
     return y.rename("label")
@@ -155,15 +147,11 @@ def read_ts_file(path: Path) -> TsData:
         with open_decompressed(path, compression) as fh:
             raw = fh.read()
     except (OSError, EOFError) as err:
-        raise MalformedFileError(
-            f"'{path.name}' cannot be read ({err}).", "Check the file."
-        ) from None
+        raise MalformedFileError(f"'{path.name}' cannot be read ({err}).", "Check the file.") from None
     if not raw.strip():
         raise EmptyDataError(f"'{path.name}' is empty.", "Pass a .ts file with a header and data.")
     if b"\x00" in raw[:65536]:
-        raise MalformedFileError(
-            f"'{path.name}' is binary, not a UCR/UEA .ts text file.", "Check the file."
-        )
+        raise MalformedFileError(f"'{path.name}' is binary, not a UCR/UEA .ts text file.", "Check the file.")
     return parse_ts(raw.decode("utf-8", errors="replace"), path.name)
 
 
@@ -176,9 +164,7 @@ def _concat(parts: list[TsData], names: list[str]) -> TsData:
         )
     labelled = [p.labels is not None for p in parts]
     if any(labelled) and not all(labelled):
-        raise MalformedFileError(
-            f"Only some of {', '.join(names)} have labels.", "Label every file, or none."
-        )
+        raise MalformedFileError(f"Only some of {', '.join(names)} have labels.", "Label every file, or none.")
     labels = pd.concat([p.labels for p in parts], ignore_index=True) if all(labelled) else None
     series = [s for p in parts for s in p.series]
     return TsData(series, labels, parts[0].header)

@@ -60,14 +60,12 @@ def clean_target(y: pd.Series, target: str, where: str) -> tuple[pd.Series, np.n
         value = cleaned.iloc[0]
         if looks_like_classes(cleaned):
             raise SingleClassError(
-                f"Target '{target}' in {where} has a single class ({value!r}) in all "
-                f"{len(cleaned)} labelled rows.",
+                f"Target '{target}' in {where} has a single class ({value!r}) in all {len(cleaned)} labelled rows.",
                 "A classifier needs at least two classes: check the filter or export that made "
                 "the file, or pick another target column.",
             )
         raise ConstantTargetError(
-            f"Target '{target}' in {where} has the same value ({value!r}) in all "
-            f"{len(cleaned)} labelled rows.",
+            f"Target '{target}' in {where} has the same value ({value!r}) in all {len(cleaned)} labelled rows.",
             "There is nothing to predict: pick a target column that varies.",
         )
     return cleaned, keep, int(missing.sum())
@@ -84,9 +82,7 @@ def subset_rows(X: Any, keep: np.ndarray | None) -> Any:
     return [x for x, k in zip(X, keep, strict=True) if k]
 
 
-def drop_empty_columns(
-    features: pd.DataFrame, drop: bool, where: str
-) -> tuple[pd.DataFrame, list[str]]:
+def drop_empty_columns(features: pd.DataFrame, drop: bool, where: str) -> tuple[pd.DataFrame, list[str]]:
     """Find feature columns with no values; raise, or drop them when ``drop`` is true."""
     empty = [str(c) for c in features.columns[features.isna().all().to_numpy()]]
     if not empty:
@@ -101,7 +97,5 @@ def drop_empty_columns(
         )
     kept = features.drop(columns=empty)
     if kept.shape[1] == 0:
-        raise EmptyDataError(
-            f"Every feature column in {where} is empty.", "Pass a table with feature values."
-        )
+        raise EmptyDataError(f"Every feature column in {where} is empty.", "Pass a table with feature values.")
     return kept, empty

@@ -99,9 +99,7 @@ def test_compressed_csv(tmp_path: Path, suffix: str) -> None:
             out.write(raw)
     ds = load(path, target="label")
     assert ds.X.shape == (50, 2) and ds.y.tolist()[:3] == [0, 1, 0]
-    assert ds.meta["compression"] == {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}[
-        suffix
-    ]
+    assert ds.meta["compression"] == {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}[suffix]
 
 
 def test_truncated_gzip(tmp_path: Path) -> None:
