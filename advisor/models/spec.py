@@ -1,0 +1,80 @@
+"""ModelSpec: one registered model family, its capabilities, search space, default and builder.
+
+Every estimator a spec builds is scikit-learn compatible and follows one fit protocol:
+
+    est.fit(X, y, eval_set=(X_val, y_val) | None, progress=callable | None)
+
+``X`` is a pandas DataFrame whose categorical columns have the pandas ``category`` dtype (or a plain
+numeric numpy array, as in scikit-learn's estimator checks). Iterative models (boosting rounds,
+epochs) call ``progress(step, value)`` after each step with the validation loss (lower is better:
+log loss for classification, RMSE for regression); when it returns True they stop early and keep
+the best state so far. ``progress`` may also raise ``optuna.TrialPruned``, which must propagate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import optuna
+    from sklearn.base import BaseEstimator
+
+    from advisor.profiling.profile import DatasetProfile
+    from advisor.rules.recommendation import TrainingRecipe
+
+__all__ = ["FitContext", "ModelSpec", "Progress"]
+
+
+class Progress(Protocol):
+    """Called after each boosting round / epoch with the validation loss; True means stop now."""
+
+    def __call__(self, step: int, value: float) -> bool: ...
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What a spec needs to choose defaults and build an estimator for one dataset and machine."""
+
+    task: str  # 'binary' | 'multiclass' | 'regression'
+    profile: DatasetProfile
+    recipe: TrainingRecipe | None = None
+    device: str = "cpu"  # 'cpu' | 'cuda' | 'mps'
+    n_jobs: int = 1
+    seed: int = 0
+    categorical_columns: tuple[str, ...] = ()
+    class_weight: bool = False  # the recommendation asks for imbalance handling
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task in ("binary", "multiclass")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registered model family.
+
+    ``search_space(trial, ctx)`` is define-by-run Optuna code returning the estimator's parameters;
+    ``default_params(ctx)`` returns the family's good default, a point of that space (same parameter
+    names as the ``trial.suggest_*`` calls), enqueued as every study's first trial.
+    ``build(params, ctx)`` returns an unfitted estimator. ``requires`` lists families whose fitted best
+    models this one combines (the ensemble); such a family has no search space of its own.
+    """
+
+    name: str
+    label: str
+    modalities: tuple[str, ...] = ("tabular",)
+    tasks: tuple[str, ...] = ("binary", "multiclass", "regression")
+    allow_nan: bool = False
+    native_categorical: bool = False
+    uses_gpu: bool = False
+    iterative: bool = False  # reports progress per round/epoch (pruning, deadlines)
+    search_space: Callable[[optuna.Trial, FitContext], dict[str, Any]] | None = None
+    default_params: Callable[[FitContext], dict[str, Any]] | None = None
+    build: Callable[[dict[str, Any], FitContext], BaseEstimator] | None = None
+    requires: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def supports(self, modality: str, task: str) -> bool:
+        return modality in self.modalities and task in self.tasks
