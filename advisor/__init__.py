@@ -23,16 +23,22 @@ _EXPORTS = {
     "load": "advisor.api",
     "profile": "advisor.api",
     "recommend": "advisor.api",
+    "benchmark": "advisor.api",
+    "load_model": "advisor.api",
+    "Budget": "advisor.benchmarking",
+    "BenchmarkResult": "advisor.benchmarking",
     "Dataset": "advisor.data",
     "Modality": "advisor.data",
     "DatasetProfile": "advisor.profiling",
     "Constraints": "advisor.rules",
     "Recommendation": "advisor.rules",
 }
-_SUBMODULES = ("api", "data", "datasets", "errors", "hardware", "profiling", "rules")
+_SUBMODULES = ("api", "benchmarking", "data", "datasets", "errors", "hardware", "models", "profiling", "rules")
 
 __all__ = [
     "AdvisorError",
+    "BenchmarkResult",
+    "Budget",
     "Constraints",
     "Dataset",
     "DatasetProfile",
@@ -40,11 +46,15 @@ __all__ = [
     "Recommendation",
     "__version__",
     "api",
+    "benchmark",
+    "benchmarking",
     "data",
     "datasets",
     "errors",
     "hardware",
     "load",
+    "load_model",
+    "models",
     "profile",
     "profiling",
     "recommend",
@@ -52,8 +62,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from advisor import api, data, datasets, errors, hardware, profiling, rules
-    from advisor.api import load, profile, recommend
+    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules
+    from advisor.api import benchmark, load, load_model, profile, recommend
+    from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.data import Dataset, Modality
     from advisor.profiling import DatasetProfile
     from advisor.rules import Constraints, Recommendation

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from advisor.data import Dataset, load
 from advisor.errors import WrongTypeError
@@ -16,7 +17,13 @@ from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["load", "profile", "recommend"]
+__all__ = ["benchmark", "load", "load_model", "profile", "recommend"]
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from advisor.benchmarking import BenchmarkResult, Budget, ProgressEvent
+    from advisor.models.persistence import AdvisorModel
 
 
 def recommend(
@@ -48,3 +55,50 @@ def _as_profile(data: Any, target: str | None) -> DatasetProfile:
             "Pass a file path, a DataFrame, a Dataset or a DatasetProfile.",
         )
     return profile(load(data, target=target))
+
+
+def benchmark(
+    dataset: Dataset | Any,
+    recommendation: Recommendation | None = None,
+    budget: Budget | float | dict[str, Any] = 60.0,
+    storage: str | None = None,
+    seed: int = 0,
+    *,
+    target: str | None = None,
+    run_dir: str | Path | None = None,
+    families: list[str] | None = None,
+    price_per_hour: float | None = None,
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+) -> BenchmarkResult:
+    """Measure the recommended families on this data and hardware: Optuna search, refit, one test score.
+
+    ``budget`` is wall seconds (``60``), ``advisor.Budget(trials=30)``, or both; with seconds the whole
+    call ends within 110% of it. ``storage`` is any Optuna storage URL (default: a SQLite file in
+    ``run_dir``, which defaults to ``./advisor-runs/<dataset>``); rerunning with the same run folder
+    resumes and never repeats a finished trial. ``recommendation`` defaults to ``recommend(dataset)``
+    and decides the candidates and their budget shares.
+
+    >>> result = advisor.benchmark(advisor.datasets.load("diabetes"), budget=30)   # doctest: +SKIP
+    >>> result.leaderboard()                                                       # doctest: +SKIP
+    """
+    from advisor.benchmarking import run_benchmark
+
+    data = dataset if isinstance(dataset, Dataset) else load(dataset, target=target)
+    return run_benchmark(
+        data,
+        recommendation,
+        budget,
+        storage,
+        seed,
+        run_dir=run_dir,
+        families=families,
+        price_per_hour=price_per_hour,
+        on_progress=on_progress,
+    )
+
+
+def load_model(path: str | Path) -> AdvisorModel:
+    """Load a final model saved by :func:`benchmark` (``<run folder>/models/<family>.pkl``)."""
+    from advisor.models.persistence import load_model as _load
+
+    return _load(path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -124,6 +126,68 @@ def recommend(
 
 
 @app.command()
+def benchmark(
+    path: PathArg,
+    target: TargetOpt = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Wall-clock budget in seconds for the whole run (search, refits, test).", min=1.0),
+    ] = 60.0,
+    trials: Annotated[
+        int | None,
+        typer.Option(help="Trial budget shared across families (with --budget, whichever ends first).", min=1),
+    ] = None,
+    run_dir: Annotated[
+        str | None,
+        typer.Option(
+            help="Run folder (Optuna storage, models, result.json) [default: advisor-runs/<dataset>]. "
+            "Rerun with the same folder to resume."
+        ),
+    ] = None,
+    storage: Annotated[
+        str | None,
+        typer.Option(help="Optuna storage URL, e.g. postgresql://user@host/db [default: SQLite in the run folder]."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for splits, samplers and models.")] = 0,
+    families: Annotated[
+        str | None, typer.Option(help="Comma-separated families to run instead of the recommendation's plan.")
+    ] = None,
+    price_per_hour: Annotated[
+        float | None, typer.Option(help="Machine price per hour, to report training cost in money.", min=0.0)
+    ] = None,
+    modality: ModalityOpt = None,
+    as_json: JsonOpt = False,
+    drop_empty_columns: DropOpt = False,
+) -> None:
+    """Measure the recommended model families on this data and machine: a live progress bar, then a
+    leaderboard, Pareto fronts and whether the rules were right."""
+    from advisor.api import benchmark as run
+    from advisor.benchmarking import Budget
+
+    if budget is None and trials is None:
+        raise typer.BadParameter("give --budget SECONDS and/or --trials N")
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    chosen = [f.strip() for f in families.split(",")] if families else None
+    with _progress_display(budget, as_json) as on_progress:
+        result = run(
+            dataset,
+            budget=Budget(seconds=budget, trials=trials),
+            storage=storage,
+            seed=seed,
+            run_dir=run_dir,
+            families=chosen,
+            price_per_hour=price_per_hour,
+            on_progress=on_progress,
+        )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from advisor.reporting.console import render_benchmark
+
+    out.print(render_benchmark(result))
+
+
+@app.command()
 def datasets() -> None:
     """List the bundled sample datasets (usable by name in place of a path)."""
     from rich.table import Table
@@ -185,6 +249,35 @@ def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | No
     return load(
         path, target=suggestion.column, modality=modality.value if modality else None, drop_empty_columns=drop_empty
     )
+
+
+@contextmanager
+def _progress_display(budget: float | None, quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A live progress bar on stderr: trials done, best validation loss per family, time left."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("benchmark", total=budget or 1.0, status="starting")
+
+        def update(event: Any) -> None:
+            best = ", ".join(f"{k} {v:.4f}" for k, v in event.best.items())
+            left = f"{max((event.budget_s or 0) - event.elapsed_s, 0):.0f}s left" if event.budget_s else ""
+            trials = f"{event.trials_done}" + (f"/{event.trials_target}" if event.trials_target else "")
+            status = f"{event.phase} {event.family} | trials {trials} | best loss: {best or '-'} | {left}"
+            done = event.elapsed_s if event.budget_s else event.trials_done / max(event.trials_target or 1, 1)
+            bar.update(task, completed=min(done, budget or 1.0), status=status)
+
+        yield update
+        bar.update(task, completed=budget or 1.0)
 
 
 def _print_json(data: dict[str, Any]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -10,7 +12,10 @@ from rich.text import Text
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.recommendation import Recommendation, TrainingRecipe
 
-__all__ = ["render_profile", "render_recommendation"]
+if TYPE_CHECKING:
+    from advisor.benchmarking.results import BenchmarkResult
+
+__all__ = ["render_benchmark", "render_profile", "render_recommendation"]
 
 
 def render_profile(p: DatasetProfile) -> RenderableType:
@@ -167,3 +172,40 @@ def _bytes(n: int) -> str:
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return f"{n} B"
+
+
+def render_benchmark(result: BenchmarkResult) -> RenderableType:
+    """Leaderboard with costs, Pareto fronts, skipped families and the rules-vs-measured verdict."""
+    board = result.leaderboard()
+    table = Table(title=f"Leaderboard: {result.dataset} ({result.task}, test {result.metric}, device {result.device})")
+    for name in ("#", "family", "kind", result.metric, "trials", "fit s", "p50 ms", "size"):
+        table.add_column(name, justify="left" if name in ("family", "kind") else "right")
+    for row in board.itertuples(index=False):
+        r = row._asdict()
+        table.add_row(
+            str(r["rank"]),
+            str(r["family"]),
+            str(r["kind"]),
+            _opt(r[result.metric], ".4f"),
+            f"{r['trials']}",
+            _opt(r["fit_wall_s"], ".2f"),
+            _opt(r["latency_p50_ms"], ".2f"),
+            _bytes(int(r["model_size_bytes"] or 0)),
+        )
+    parts: list[RenderableType] = [table]
+    for cost, label in (("fit_wall_s", "fit time"), ("latency_p50_ms", "latency")):
+        front = result.pareto(cost)
+        if not front.empty:
+            parts.append(Text(f"Pareto front ({result.metric} vs {label}): " + " -> ".join(front["family"])))
+    for f in result.families:
+        if f.status != "ok":
+            parts.append(Text(f"skipped {f.family}: {f.reason}", style="yellow"))
+    parts.append(Text(result.verdict.summary, style="bold green" if result.verdict.agreed else "bold yellow"))
+    parts.append(
+        Text(
+            f"wall {result.wall_s:.1f}s (budget {result.budget.get('seconds') or '-'}s), "
+            f"inside models {result.model_s:.1f}s; run folder {result.run_dir}",
+            style="dim",
+        )
+    )
+    return Group(*parts)

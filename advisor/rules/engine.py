@@ -72,7 +72,7 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
         recipes=recipes,
         transfer=transfer_strategy(profile),
         hybrids=hybrid_options(profile, constraints.interpretability),
-        plan=benchmark_plan(ranking, profile),
+        plan=benchmark_plan(ranking, profile, constraints.interpretability),
         excluded={f.id: f"does not apply to {profile.modality} data" for f in FAMILIES.values() if f not in families},
         constraints=constraints,
         gpu=gpu,

@@ -48,14 +48,16 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
     )
 
 
-def benchmark_plan(ranking: tuple[RankedFamily, ...], profile: DatasetProfile) -> BenchmarkPlan:
+def benchmark_plan(
+    ranking: tuple[RankedFamily, ...], profile: DatasetProfile, interpretability: bool = False
+) -> BenchmarkPlan:
     """Candidates in order (a fast baseline first, then by score), budget shares by confidence."""
     viable = tuple(r for r in ranking if r.score >= ranking[0].score - MAX_SCORE_GAP)
     chosen = list(viable[:MAX_CANDIDATES])
     baseline = _baseline(viable)
     if baseline is not None and baseline not in chosen:
         chosen = [*chosen[: MAX_CANDIDATES - 1], baseline]
-    chosen = _ensure_contrast(chosen, viable)
+    chosen = _ensure_contrast(chosen, ranking, allow_deep=not interpretability)
     ordered = sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score))
     shares = _shares(ordered)
     items = tuple(
@@ -77,16 +79,23 @@ def _baseline(ranking: tuple[RankedFamily, ...]) -> RankedFamily | None:
     return next((r for r in ranking if r.family == "linear"), None)
 
 
-def _ensure_contrast(chosen: list[RankedFamily], ranking: tuple[RankedFamily, ...]) -> list[RankedFamily]:
-    """Measure at least one classical and one deep/hybrid family when both are allowed."""
-    kinds = {FAMILIES[r.family].kind == "classical" for r in chosen}
-    if len(kinds) == 2:
-        return chosen
-    wanted_classical = not next(iter(kinds))
-    extra = next(
-        (r for r in ranking if (FAMILIES[r.family].kind == "classical") == wanted_classical and r not in chosen), None
-    )
-    return [*chosen, extra] if extra else chosen
+def _ensure_contrast(
+    chosen: list[RankedFamily], ranking: tuple[RankedFamily, ...], allow_deep: bool
+) -> list[RankedFamily]:
+    """Measure at least one classical and one deep family (the question is DL vs classical, so the deep
+    side is measured even when the rules rank it low), and the members an ensemble needs."""
+    kinds = ("classical", "deep") if allow_deep else ("classical",)
+    for kind in kinds:
+        if not any(FAMILIES[r.family].kind == kind for r in chosen):
+            extra = next((r for r in ranking if FAMILIES[r.family].kind == kind), None)
+            if extra is not None:
+                chosen = [*chosen, extra]
+    if any(r.family == "dl_gbm_ensemble" for r in chosen):
+        for member in ("mlp", "lightgbm"):
+            extra = next((r for r in ranking if r.family == member), None)
+            if extra is not None and extra not in chosen:
+                chosen = [*chosen, extra]
+    return chosen
 
 
 def _shares(ordered: list[RankedFamily]) -> list[float]:

@@ -1,0 +1,269 @@
+"""One trial: parameters from the define-by-run space -> fit -> validation loss -> costs, as user attributes.
+
+Also the final refit of a family's best parameters on train + validation, scored once on test.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+
+from advisor.benchmarking.costs import CostRecord, FitCost, measure, measure_inference, model_size_bytes, money
+from advisor.benchmarking.metrics import compute_metrics, objective_metric
+from advisor.benchmarking.splits import Splits
+from advisor.models.spec import FitContext, ModelSpec
+
+__all__ = ["ModelClock", "PreparedData", "Reporter", "TrialOutcome", "fit_final", "run_trial"]
+
+#: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
+GBM_REPORT_EVERY = 25
+#: Single-row predictions timed per trial (final models get 50).
+TRIAL_PROBE_ROWS = 10
+
+
+@dataclass
+class ModelClock:
+    """Accumulates wall time spent inside model fit and predict (the rest is framework overhead)."""
+
+    seconds: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.seconds += seconds
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Model-ready features and encoded target, with the splits."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    splits: Splits
+    labels: list[str] | None
+    task: str
+
+    def rows(self, idx: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        return self.X.iloc[idx], self.y[idx]
+
+
+@dataclass
+class Reporter:
+    """The ``progress`` callback given to iterative models: reports to Optuna, prunes, enforces deadlines."""
+
+    trial: optuna.Trial | None
+    deadline: float | None
+    every: int = 1
+    stopped_by_deadline: bool = False
+    last_step: int = field(default=-1)
+
+    def __call__(self, step: int, value: float) -> bool:
+        self.last_step = step
+        if self.trial is not None and step % self.every == 0 and math.isfinite(value):
+            self.trial.report(float(value), step)
+            if self.trial.should_prune():
+                raise optuna.TrialPruned(f"pruned at step {step} (validation loss {value:.4g})")
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.stopped_by_deadline = True
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class TrialOutcome:
+    """What the runner needs from a finished trial without reading the storage back."""
+
+    number: int
+    state: str  # 'COMPLETE' | 'PRUNED' | 'FAIL'
+    value: float | None
+    fit_wall_s: float | None = None
+    n_steps: int | None = None
+
+
+def run_trial(
+    study: optuna.Study,
+    spec: ModelSpec,
+    ctx: FitContext,
+    data: PreparedData,
+    deadline: float | None,
+    clock: ModelClock,
+) -> TrialOutcome:
+    """Ask the study for a trial, evaluate it, tell the outcome; failures are recorded, never raised."""
+    trial = study.ask()
+    try:
+        params = spec.search_space(trial, ctx)  # type: ignore[misc]
+        loss, metrics, costs = _evaluate(spec, params, ctx, data, trial, deadline, clock)
+        if not math.isfinite(loss):
+            raise FloatingPointError(f"validation {objective_metric(data.task)} is {loss}")
+        trial.set_user_attr("metrics", metrics)
+        trial.set_user_attr("costs", costs)
+        study.tell(trial, loss)
+        return TrialOutcome(trial.number, "COMPLETE", loss, costs.get("fit_wall_s"), costs.get("n_steps"))
+    except optuna.TrialPruned as exc:
+        trial.set_user_attr("pruned", str(exc))
+        study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        return TrialOutcome(trial.number, "PRUNED", None)
+    except Exception as exc:  # a bad configuration, NaN loss, out of memory: record and go on
+        trial.set_user_attr("error", f"{type(exc).__name__}: {exc}"[:500])
+        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        return TrialOutcome(trial.number, "FAIL", None)
+
+
+def _evaluate(
+    spec: ModelSpec,
+    params: dict[str, Any],
+    ctx: FitContext,
+    data: PreparedData,
+    trial: optuna.Trial,
+    deadline: float | None,
+    clock: ModelClock,
+) -> tuple[float, dict[str, float], dict[str, Any]]:
+    if data.splits.cross_validated:
+        return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock)
+    X_tr, y_tr = data.rows(data.splits.train)
+    X_va, y_va = data.rows(data.splits.val)
+    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if spec.name in ("lightgbm", "xgboost") else 1)
+    est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
+    loss, metrics = _score(est, X_va, y_va, data, clock)
+    costs = _costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    costs["n_steps"] = _steps_used(est)
+    costs["stopped_by_deadline"] = reporter.stopped_by_deadline
+    return loss, metrics, costs
+
+
+def _evaluate_cv(
+    spec: ModelSpec,
+    params: dict[str, Any],
+    ctx: FitContext,
+    data: PreparedData,
+    trial: optuna.Trial,
+    deadline: float | None,
+    clock: ModelClock,
+) -> tuple[float, dict[str, float], dict[str, Any]]:
+    """k-fold cross-validation for small data: prune between folds on the running mean loss."""
+    losses: list[float] = []
+    fold_metrics: list[dict[str, float]] = []
+    fits: list[FitCost] = []
+    steps: list[int | None] = []
+    est: Any = None
+    for k, (tr, va) in enumerate(data.splits.folds):
+        X_tr, y_tr = data.rows(tr)
+        X_va, y_va = data.rows(va)
+        est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), Reporter(None, deadline), clock)
+        loss, metrics = _score(est, X_va, y_va, data, clock)
+        losses.append(loss)
+        fold_metrics.append(metrics)
+        fits.append(fit_cost)
+        steps.append(_steps_used(est))
+        trial.report(float(np.mean(losses)), k)
+        if trial.should_prune():
+            raise optuna.TrialPruned(f"pruned after fold {k + 1} (mean loss {np.mean(losses):.4g})")
+    mean_fit = FitCost(
+        float(np.mean([f.wall_s for f in fits])),
+        float(np.mean([f.cpu_s for f in fits])),
+        float(max(f.peak_memory_mb for f in fits)),
+    )
+    costs = _costs(est, mean_fit, data.rows(data.splits.folds[-1][1])[0], ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    known = [s for s in steps if s is not None]
+    costs["n_steps"] = int(np.median(known)) if known else None
+    costs["cv_folds"] = len(fits)
+    metrics = {k: float(np.mean([m[k] for m in fold_metrics if k in m])) for k in fold_metrics[0]}
+    return float(np.mean(losses)), metrics, costs
+
+
+def _fit(
+    spec: ModelSpec,
+    params: dict[str, Any],
+    ctx: FitContext,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    eval_set: tuple[pd.DataFrame, np.ndarray] | None,
+    reporter: Reporter | None,
+    clock: ModelClock,
+    n_steps: int | None = None,
+) -> tuple[Any, FitCost]:
+    est = spec.build(params, ctx)  # type: ignore[misc]
+    if n_steps is not None:
+        _fix_steps(est, n_steps)
+    kwargs: dict[str, Any] = {}
+    if spec.iterative:
+        kwargs = {"eval_set": eval_set, "progress": reporter}
+    _, cost = measure(lambda: est.fit(X, y, **kwargs))
+    clock.add(cost.wall_s)
+    return est, cost
+
+
+def _score(
+    est: Any, X: pd.DataFrame, y: np.ndarray, data: PreparedData, clock: ModelClock
+) -> tuple[float, dict[str, float]]:
+    start = time.perf_counter()
+    if data.task == "regression":
+        pred = np.asarray(est.predict(X), dtype=float)
+        proba = None
+    else:
+        proba = np.asarray(est.predict_proba(X))
+        pred = proba.argmax(axis=1)
+    clock.add(time.perf_counter() - start)
+    labels = list(range(len(data.labels))) if data.labels is not None else None
+    metrics = compute_metrics(data.task, y, pred, proba, labels=labels)
+    return float(metrics.get(objective_metric(data.task), math.nan)), metrics
+
+
+def _costs(
+    est: Any, fit_cost: FitCost, X: pd.DataFrame, ctx: FitContext, clock: ModelClock, n_single: int
+) -> dict[str, Any]:
+    """Inference and size costs; trials get a light probe, final models a full one."""
+    start = time.perf_counter()
+    light = n_single <= TRIAL_PROBE_ROWS
+    inference = measure_inference(
+        est.predict, X, n_single=n_single, max_batch_rows=1_000 if light else 5_000, time_limit_s=0.5 if light else 3.0
+    )
+    clock.add(time.perf_counter() - start)
+    record = CostRecord(
+        fit=fit_cost, inference=inference, model_size_bytes=model_size_bytes(est), device=ctx.device, money=None
+    )
+    return record.to_attrs()
+
+
+def _steps_used(est: Any) -> int | None:
+    for attr in ("best_iteration_", "best_epoch_"):
+        value = getattr(est, attr, None)
+        if value is not None and value >= 0:
+            return int(value) + 1
+    return None
+
+
+def _fix_steps(est: Any, n_steps: int) -> None:
+    """Refit with the number of rounds / epochs the best trial used (no validation set to stop on)."""
+    names = est.get_params()
+    if "validation_fraction" in names:  # train on every row, for exactly the epochs found
+        est.set_params(validation_fraction=None)
+    for name in ("n_estimators", "max_epochs"):
+        if name in names:
+            est.set_params(**{name: max(int(n_steps), 1)})
+            return
+
+
+def fit_final(
+    spec: ModelSpec,
+    params: dict[str, Any],
+    ctx: FitContext,
+    data: PreparedData,
+    n_steps: int | None,
+    deadline: float | None,
+    clock: ModelClock,
+    price_per_hour: float | None,
+) -> tuple[Any, dict[str, float], dict[str, Any]]:
+    """Refit on train + validation with the best parameters; score once on test; measure costs."""
+    trainval = np.concatenate([data.splits.train, data.splits.val])
+    X_tv, y_tv = data.rows(trainval)
+    X_te, y_te = data.rows(data.splits.test)
+    est, fit_cost = _fit(spec, params, ctx, X_tv, y_tv, None, Reporter(None, deadline), clock, n_steps=n_steps)
+    _, test_metrics = _score(est, X_te, y_te, data, clock)
+    costs = _costs(est, fit_cost, X_te, ctx, clock, n_single=50)
+    costs["money"] = money(fit_cost.wall_s, price_per_hour)
+    return est, test_metrics, costs

@@ -1,0 +1,124 @@
+"""Random forests on ordinal-encoded features.
+
+Numeric columns are median-imputed; categorical ones become integer codes (-1 unseen, -2 missing),
+see :class:`~advisor.models.preprocessing.TabularPreprocessor` with ``encoding='ordinal'``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+from advisor.models.preprocessing import PreprocessedClassifier, PreprocessedRegressor
+from advisor.models.registry import register
+from advisor.models.spec import FitContext, ModelSpec
+
+__all__ = ["ForestClassifier", "ForestRegressor"]
+
+MAX_FEATURES = ("sqrt", "log2", 0.33, 0.5, 0.7, 1.0)
+MAX_DEPTHS = (None, 4, 6, 8, 12, 16, 24, 32)
+
+
+class _Forest:
+    _encoding = "ordinal"
+
+    def _forest_params(self) -> dict[str, Any]:
+        return {
+            "n_estimators": self.n_estimators,
+            "max_features": self.max_features,
+            "min_samples_leaf": self.min_samples_leaf,
+            "max_depth": self.max_depth,
+            "n_jobs": self.n_jobs,
+            "random_state": self.random_state,
+        }
+
+
+class ForestClassifier(_Forest, PreprocessedClassifier):
+    """Random forest classifier."""
+
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 200,
+        max_features: str | float | None = "sqrt",
+        min_samples_leaf: int = 1,
+        max_depth: int | None = None,
+        class_weight: str | dict | None = None,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.max_features = max_features
+        self.min_samples_leaf = min_samples_leaf
+        self.max_depth = max_depth
+        self.class_weight = class_weight
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _make_model(self) -> RandomForestClassifier:
+        return RandomForestClassifier(**self._forest_params(), class_weight=self.class_weight)
+
+
+class ForestRegressor(_Forest, PreprocessedRegressor):
+    """Random forest regressor."""
+
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 200,
+        max_features: str | float | None = 1.0,
+        min_samples_leaf: int = 1,
+        max_depth: int | None = None,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.max_features = max_features
+        self.min_samples_leaf = min_samples_leaf
+        self.max_depth = max_depth
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _make_model(self) -> RandomForestRegressor:
+        return RandomForestRegressor(**self._forest_params())
+
+
+def search_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 100, 500, step=50),
+        "max_features": trial.suggest_categorical("max_features", MAX_FEATURES),
+        "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 32, log=True),
+        "max_depth": trial.suggest_categorical("max_depth", MAX_DEPTHS),
+    }
+
+
+def default_params(ctx: FitContext) -> dict[str, Any]:
+    return {
+        "n_estimators": 200,
+        "max_features": "sqrt" if ctx.is_classification else 1.0,
+        "min_samples_leaf": 1,
+        "max_depth": None,
+    }
+
+
+def build(params: dict[str, Any], ctx: FitContext) -> ForestClassifier | ForestRegressor:
+    if ctx.is_classification:
+        return ForestClassifier(
+            **params, class_weight="balanced" if ctx.class_weight else None, n_jobs=ctx.n_jobs, random_state=ctx.seed
+        )
+    return ForestRegressor(**params, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+
+
+RANDOM_FOREST = register(
+    ModelSpec(
+        name="random_forest",
+        label="Random forest",
+        allow_nan=True,
+        search_space=search_space,
+        default_params=default_params,
+        build=build,
+        notes=("Median-imputed numbers and ordinal-coded categories (unseen -1, missing -2).",),
+    )
+)

@@ -1,0 +1,539 @@
+"""Gradient-boosted trees: LightGBM and XGBoost as scikit-learn estimators with per-round progress.
+
+Both take a DataFrame whose categorical columns (pandas ``category``; ``object``, ``string`` and
+``bool`` columns are converted) are split on natively, or a plain numeric array; NaN is allowed.
+The categories seen in fit are remembered, so a category unseen in fit is treated as missing later.
+
+``fit(X, y, eval_set=(X_val, y_val), progress=callable)`` evaluates the validation loss after
+every boosting round (log loss for classification, RMSE for regression), calls
+``progress(round_index, loss)`` and stops when it returns True or when the loss has not improved
+for ``early_stopping_rounds`` rounds; the model then predicts with its best round,
+``best_iteration_`` (0-based). ``n_rounds_`` is the number of rounds the fitted model uses
+(``best_iteration_ + 1``): set ``n_estimators`` to it to refit on all the data without an eval set.
+Exceptions raised by ``progress`` (``optuna.TrialPruned``) propagate out of ``fit``. Without an
+eval set there is no early stopping, and ``progress`` (if given) receives the training loss.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
+
+from advisor.models.common import (
+    encode_classes,
+    is_categorical_dtype,
+    n_threads,
+    regression_target,
+    seed_from,
+    validate_features,
+)
+from advisor.models.registry import register
+from advisor.models.spec import FitContext, ModelSpec
+
+__all__ = [
+    "MAX_ROUNDS",
+    "LightGBMClassifier",
+    "LightGBMRegressor",
+    "XGBoostClassifier",
+    "XGBoostRegressor",
+]
+
+MAX_ROUNDS = 2000  # boosting rounds in a search; early stopping picks the number actually used
+EARLY_STOPPING_ROUNDS = 50
+
+
+class _Rounds:
+    """Follows the loss per round: best round, early stopping, the caller's ``progress``."""
+
+    def __init__(self, progress: Callable[[int, float], bool] | None, patience: int | None, pick_best: bool) -> None:
+        self.progress = progress
+        self.patience = patience if patience and patience > 0 else None
+        self.pick_best = pick_best
+        self.best_index = -1
+        self.best_value = math.inf
+        self.rounds = 0
+
+    def update(self, index: int, value: float) -> bool:
+        """Record round ``index``'s loss; True means stop training now."""
+        self.rounds = index + 1
+        if not self.pick_best:
+            self.best_index = index
+        elif value < self.best_value or self.best_index < 0:
+            self.best_index, self.best_value = index, value
+        stop = bool(self.progress(index, float(value))) if self.progress is not None else False
+        if self.pick_best and self.patience is not None and index - self.best_index >= self.patience:
+            stop = True
+        return stop
+
+
+def _recode(column: pd.Series, categories: pd.Index) -> pd.Categorical:
+    """The column as a Categorical over ``categories``; values outside them (unseen in fit) become missing."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.cat.categories.equals(categories):
+            return column.array
+        mapping = np.append(categories.get_indexer(column.cat.categories), -1)
+        codes = mapping[column.cat.codes.to_numpy()]  # code -1 (missing) picks the appended -1
+    else:
+        codes = categories.get_indexer(column.astype(object))
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+
+
+class _Boosting(BaseEstimator):
+    """What the four boosting estimators share: input preparation, fit flow, checks, tags."""
+
+    _classifier = False
+
+    # ------------------------------------------------------------------ to implement
+    def _train(
+        self,
+        X: Any,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        valid: tuple[Any, np.ndarray] | None,
+        rounds: _Rounds,
+        n_classes: int,
+    ) -> Any:
+        raise NotImplementedError
+
+    def _raw_predict(self, X: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ input
+    def _prepare(self, X: Any, *, reset: bool) -> pd.DataFrame | np.ndarray:
+        """Validate X; a DataFrame becomes numeric float64 columns and categoricals with the fit's categories."""
+        X = validate_features(self, X, reset=reset)
+        if reset:
+            self.categories_: dict[int, pd.Index] = {}
+        if not isinstance(X, pd.DataFrame):
+            if not reset and self.categories_:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted on a DataFrame with categorical columns; "
+                    "pass a DataFrame with the same columns."
+                )
+            return X
+        columns: dict[str, Any] = {}
+        for i in range(X.shape[1]):
+            column = X.iloc[:, i]
+            if reset and is_categorical_dtype(column.dtype):
+                if isinstance(column.dtype, pd.CategoricalDtype):
+                    self.categories_[i] = column.cat.categories
+                else:
+                    self.categories_[i] = pd.Index(pd.unique(column.dropna()))
+            if i in self.categories_:
+                columns[f"f{i}"] = _recode(column, self.categories_[i])
+            else:
+                columns[f"f{i}"] = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+        return pd.DataFrame(columns)
+
+    def _check_params(self) -> None:
+        if not (isinstance(self.n_estimators, int | np.integer) and self.n_estimators >= 1):
+            raise ValueError(f"n_estimators must be a positive integer, got {self.n_estimators!r}.")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}.")
+        for name in ("subsample", "colsample_bytree"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"{name} must be in (0, 1], got {value!r}.")
+        if self.early_stopping_rounds is not None and self.early_stopping_rounds < 0:
+            raise ValueError(f"early_stopping_rounds must be None or >= 0, got {self.early_stopping_rounds!r}.")
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        eval_set: tuple[Any, Any] | None = None,
+        progress: Callable[[int, float], bool] | None = None,
+    ) -> _Boosting:
+        """Fit; with ``eval_set`` report the validation loss each round and stop early (module docstring)."""
+        self._check_params()
+        data = self._prepare(X, reset=True)
+        if data.shape[0] < 2:
+            raise ValueError(f"{type(self).__name__} got 1 sample; boosting needs at least 2.")
+        target = self._fit_target(y, data.shape[0])
+        weight = None
+        if self._classifier and self.class_weight is not None:
+            weight = compute_sample_weight(self.class_weight, self.classes_[target.astype(np.intp)])
+        valid = None
+        if eval_set is not None:
+            X_val, y_val = eval_set
+            valid_data = self._prepare(X_val, reset=False)
+            valid = (valid_data, self._eval_target(y_val, valid_data.shape[0]))
+        rounds = _Rounds(progress, self.early_stopping_rounds, pick_best=valid is not None)
+        n_classes = len(self.classes_) if self._classifier else 0
+        self.booster_ = self._train(data, target, weight, valid, rounds, n_classes)
+        self.n_rounds_trained_ = rounds.rounds if rounds.rounds else self.n_estimators
+        self.best_iteration_ = rounds.best_index if rounds.best_index >= 0 else self.n_rounds_trained_ - 1
+        self.n_rounds_ = self.best_iteration_ + 1
+        self.best_score_ = rounds.best_value if valid is not None else None
+        return self
+
+    def _fit_target(self, y: Any, n: int) -> np.ndarray:
+        if self._classifier:
+            codes, encoder = encode_classes(y, n)
+            self.classes_ = encoder.classes_
+            return codes.astype(np.float64)
+        return regression_target(y, n)
+
+    def _eval_target(self, y: Any, n: int) -> np.ndarray:
+        if not self._classifier:
+            return regression_target(y, n)
+        y = np.asarray(y).ravel()
+        if len(y) != n:
+            raise ValueError(f"eval_set has {n} rows but {len(y)} labels.")
+        codes = np.searchsorted(self.classes_, y)
+        codes = np.clip(codes, 0, len(self.classes_) - 1)
+        unknown = self.classes_[codes] != y
+        if unknown.any():
+            raise ValueError(f"eval_set has labels not seen in fit: {sorted(set(y[unknown].tolist()))[:5]}.")
+        return codes.astype(np.float64)
+
+    # ------------------------------------------------------------------ predict
+    def _predict_raw(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "booster_")
+        return self._raw_predict(self._prepare(X, reset=False))
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags
+
+
+class _BoostingClassifier(ClassifierMixin, _Boosting):
+    _classifier = True
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        raw = self._predict_raw(X)
+        if raw.ndim == 1:
+            return np.column_stack([1.0 - raw, raw])
+        return raw
+
+    def predict(self, X: Any) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class _BoostingRegressor(RegressorMixin, _Boosting):
+    def predict(self, X: Any) -> np.ndarray:
+        return self._predict_raw(X).astype(np.float64)
+
+
+# ---------------------------------------------------------------------------------------- LightGBM
+class _LightGBM(_Boosting):
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 100,
+        learning_rate: float = 0.1,
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        min_child_samples: int = 20,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 0.0,
+        class_weight: str | dict | None = None,
+        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_alpha = reg_alpha
+        self.reg_lambda = reg_lambda
+        self.class_weight = class_weight
+        self.early_stopping_rounds = early_stopping_rounds
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+        if n_classes > 2:
+            objective, metric = "multiclass", "multi_logloss"
+        elif n_classes == 2:
+            objective, metric = "binary", "binary_logloss"
+        else:
+            objective, metric = "regression", "rmse"
+        params: dict[str, Any] = {
+            "objective": objective,
+            "metric": metric,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "max_depth": self.max_depth,
+            "min_data_in_leaf": self.min_child_samples,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1 else 0,
+            "feature_fraction": self.colsample_bytree,
+            "lambda_l1": self.reg_alpha,
+            "lambda_l2": self.reg_lambda,
+            "num_threads": n_threads(self.n_jobs),
+            "seed": seed_from(self.random_state),
+            "deterministic": True,
+            "force_col_wise": True,
+            "verbosity": -1,
+        }
+        if n_classes > 2:
+            params["num_class"] = n_classes
+        train_set = lgb.Dataset(X, y, weight=weight, params={"verbosity": -1}, free_raw_data=True)
+        valid_sets = None
+        if valid is not None:
+            valid_sets = [lgb.Dataset(valid[0], valid[1], reference=train_set)]
+        elif rounds.progress is not None:
+            valid_sets = [train_set]
+        callbacks = []
+        if valid_sets is not None:
+
+            def report(env: Any) -> None:
+                value = env.evaluation_result_list[-1][2]
+                if rounds.update(env.iteration - env.begin_iteration, value):
+                    raise lgb.callback.EarlyStopException(rounds.best_index, env.evaluation_result_list)
+
+            callbacks.append(report)
+        return lgb.train(
+            params,
+            train_set,
+            num_boost_round=self.n_estimators,
+            valid_sets=valid_sets,
+            valid_names=["valid"] if valid_sets else None,
+            callbacks=callbacks,
+        )
+
+    def _raw_predict(self, X: Any) -> np.ndarray:
+        return np.asarray(self.booster_.predict(X, num_iteration=self.n_rounds_, num_threads=n_threads(self.n_jobs)))
+
+
+class LightGBMClassifier(_BoostingClassifier, _LightGBM):
+    """LightGBM classifier (binary or multiclass) with native categorical splits and per-round progress."""
+
+
+class LightGBMRegressor(_BoostingRegressor, _LightGBM):
+    """LightGBM regressor (L2 loss; progress reports validation RMSE) with native categorical splits."""
+
+
+# ---------------------------------------------------------------------------------------- XGBoost
+class _XGBoost(_Boosting):
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 100,
+        learning_rate: float = 0.3,
+        max_depth: int = 6,
+        min_child_weight: float = 1.0,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 1.0,
+        max_bin: int = 256,
+        class_weight: str | dict | None = None,
+        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        device: str = "cpu",
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+        self.min_child_weight = min_child_weight
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_alpha = reg_alpha
+        self.reg_lambda = reg_lambda
+        self.max_bin = max_bin
+        self.class_weight = class_weight
+        self.early_stopping_rounds = early_stopping_rounds
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.device = device
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        if self.device not in ("cpu", "cuda") and not str(self.device).startswith("cuda:"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}.")
+
+    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+        if n_classes > 2:
+            objective, metric = "multi:softprob", "mlogloss"
+        elif n_classes == 2:
+            objective, metric = "binary:logistic", "logloss"
+        else:
+            objective, metric = "reg:squarederror", "rmse"
+        threads = n_threads(self.n_jobs)
+        params: dict[str, Any] = {
+            "objective": objective,
+            "eval_metric": metric,
+            "learning_rate": self.learning_rate,
+            "max_depth": self.max_depth,
+            "min_child_weight": self.min_child_weight,
+            "subsample": self.subsample,
+            "colsample_bytree": self.colsample_bytree,
+            "alpha": self.reg_alpha,
+            "lambda": self.reg_lambda,
+            "max_bin": self.max_bin,
+            "tree_method": "hist",
+            "device": self.device,
+            "nthread": threads,
+            "seed": seed_from(self.random_state),
+            "verbosity": 0,
+        }
+        if n_classes > 2:
+            params["num_class"] = n_classes
+        dtrain = xgb.QuantileDMatrix(
+            X, y, weight=weight, enable_categorical=True, nthread=threads, max_bin=self.max_bin
+        )
+        evals: list[tuple[Any, str]] = []
+        if valid is not None:
+            evals = [
+                (xgb.QuantileDMatrix(valid[0], valid[1], ref=dtrain, enable_categorical=True, nthread=threads), "valid")
+            ]
+        elif rounds.progress is not None:
+            evals = [(dtrain, "valid")]
+        callbacks = [_XGBoostReport(rounds, metric)] if evals else None
+        return xgb.train(
+            params, dtrain, num_boost_round=self.n_estimators, evals=evals, callbacks=callbacks, verbose_eval=False
+        )
+
+    def _raw_predict(self, X: Any) -> np.ndarray:
+        data = xgb.DMatrix(X, enable_categorical=True, nthread=n_threads(self.n_jobs))
+        return np.asarray(self.booster_.predict(data, iteration_range=(0, self.n_rounds_)))
+
+
+class _XGBoostReport(xgb.callback.TrainingCallback):
+    """Passes each round's validation loss to ``_Rounds``; True from it stops training."""
+
+    def __init__(self, rounds: _Rounds, metric: str) -> None:
+        super().__init__()
+        self.rounds = rounds
+        self.metric = metric
+
+    def after_iteration(self, model: Any, epoch: int, evals_log: dict) -> bool:
+        return self.rounds.update(epoch, evals_log["valid"][self.metric][-1])
+
+
+class XGBoostClassifier(_BoostingClassifier, _XGBoost):
+    """XGBoost classifier (hist, native categorical splits, optional CUDA) with per-round progress."""
+
+
+class XGBoostRegressor(_BoostingRegressor, _XGBoost):
+    """XGBoost regressor (squared error; progress reports validation RMSE), hist, native categoricals."""
+
+
+# ---------------------------------------------------------------------------------------- specs
+def _class_weight(ctx: FitContext) -> str | None:
+    return "balanced" if ctx.is_classification and ctx.class_weight else None
+
+
+def lightgbm_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+    return {
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "num_leaves": trial.suggest_int("num_leaves", 8, 256, log=True),
+        "min_child_samples": trial.suggest_int("min_child_samples", 1, 100, log=True),
+        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
+        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
+        "reg_alpha": trial.suggest_float("reg_alpha", 1e-8, 10.0, log=True),
+        "reg_lambda": trial.suggest_float("reg_lambda", 1e-8, 10.0, log=True),
+        "n_estimators": MAX_ROUNDS,
+    }
+
+
+def lightgbm_default(ctx: FitContext) -> dict[str, Any]:
+    return {
+        "learning_rate": 0.05,
+        "num_leaves": 31,
+        "min_child_samples": 20,
+        "subsample": 0.8,
+        "colsample_bytree": 0.8,
+        "reg_alpha": 1e-8,
+        "reg_lambda": 1e-8,
+    }
+
+
+def lightgbm_build(params: dict[str, Any], ctx: FitContext) -> _LightGBM:
+    params = {"n_estimators": MAX_ROUNDS, **params}
+    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
+    cls = LightGBMClassifier if ctx.is_classification else LightGBMRegressor
+    return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+
+
+def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+    return {
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "max_depth": trial.suggest_int("max_depth", 3, 10),
+        "min_child_weight": trial.suggest_float("min_child_weight", 1.0, 100.0, log=True),
+        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
+        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
+        "reg_alpha": trial.suggest_float("reg_alpha", 1e-8, 10.0, log=True),
+        "reg_lambda": trial.suggest_float("reg_lambda", 1e-8, 10.0, log=True),
+        "n_estimators": MAX_ROUNDS,
+    }
+
+
+def xgboost_default(ctx: FitContext) -> dict[str, Any]:
+    return {
+        "learning_rate": 0.05,
+        "max_depth": 6,
+        "min_child_weight": 1.0,
+        "subsample": 0.8,
+        "colsample_bytree": 0.8,
+        "reg_alpha": 1e-8,
+        "reg_lambda": 1.0,
+    }
+
+
+def xgboost_build(params: dict[str, Any], ctx: FitContext) -> _XGBoost:
+    params = {"n_estimators": MAX_ROUNDS, **params}
+    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
+    cls = XGBoostClassifier if ctx.is_classification else XGBoostRegressor
+    device = "cuda" if str(ctx.device).startswith("cuda") else "cpu"
+    return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed, device=device)
+
+
+_NOTES = (
+    f"n_estimators is fixed at {MAX_ROUNDS} in the search; early stopping after {EARLY_STOPPING_ROUNDS} rounds "
+    "without improvement on the eval set picks the rounds used (n_rounds_, for refitting without an eval set).",
+    "Class imbalance (ctx.class_weight): balanced sample weights.",
+)
+
+LIGHTGBM = register(
+    ModelSpec(
+        name="lightgbm",
+        label="LightGBM",
+        allow_nan=True,
+        native_categorical=True,
+        uses_gpu=False,
+        iterative=True,
+        search_space=lightgbm_space,
+        default_params=lightgbm_default,
+        build=lightgbm_build,
+        notes=(*_NOTES, "Runs on CPU (deterministic=True, force_col_wise=True)."),
+    )
+)
+
+XGBOOST = register(
+    ModelSpec(
+        name="xgboost",
+        label="XGBoost",
+        allow_nan=True,
+        native_categorical=True,
+        uses_gpu=True,
+        iterative=True,
+        search_space=xgboost_space,
+        default_params=xgboost_default,
+        build=xgboost_build,
+        notes=(*_NOTES, "tree_method='hist' with enable_categorical; device='cuda' when ctx.device is CUDA."),
+    )
+)

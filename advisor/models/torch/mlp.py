@@ -1,0 +1,370 @@
+"""PyTorch MLPs as scikit-learn estimators, and the "mlp" model family that builds them.
+
+Both estimators take a DataFrame (categorical columns with the pandas ``category``, ``object``,
+``string`` or ``bool`` dtype get an embedding each; numeric ones are imputed and standardized) or a
+numeric array, and follow the project's fit protocol ``fit(X, y, eval_set=None, progress=None)``.
+
+>>> import numpy as np
+>>> X = np.random.default_rng(0).normal(size=(200, 3))
+>>> clf = MLPClassifier(hidden_size=16, max_epochs=5, random_state=0).fit(X, X[:, 0] > 0)
+>>> clf.predict_proba(X[:2]).shape, clf.n_epochs_ <= 5
+((2, 2), True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.special import expit, softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+
+from advisor.errors import InvalidArgumentError
+from advisor.models.registry import register
+from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.torch.base import BaseMLP, check_number
+from advisor.models.torch.losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, make_loss
+from advisor.models.torch.modules import ACTIVATIONS, NORMALIZATIONS
+from advisor.models.torch.training import OPTIMIZERS, SCHEDULES
+
+if TYPE_CHECKING:
+    import optuna
+
+__all__ = ["SPEC", "MLPClassifier", "MLPRegressor", "default_params", "search_space"]
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """A multilayer perceptron for binary (one sigmoid unit) and multiclass (softmax) classification.
+
+    ``loss`` is 'auto' (cross-entropy) or 'focal' (focal loss with ``focal_gamma``); ``class_weight``
+    None, 'balanced' (inverse class frequency) or a dict ``{label: weight}`` weights the training loss.
+    The monitored validation loss is always the unweighted log loss.
+    """
+
+    _losses = CLASSIFICATION_LOSSES
+
+    def __init__(
+        self,
+        *,
+        hidden_size: int = 256,
+        n_layers: int = 2,
+        activation: str = "relu",
+        normalization: str = "batchnorm",
+        dropout: float = 0.1,
+        optimizer: str = "adamw",
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.01,
+        schedule: str = "cosine",
+        batch_size: int = 128,
+        max_epochs: int = 100,
+        patience: int = 10,
+        loss: str = "auto",
+        focal_gamma: float = 2.0,
+        class_weight: str | Mapping[Any, float] | None = None,
+        embedding_dim: int | str = "auto",
+        validation_fraction: float | None = 0.1,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.activation = activation
+        self.normalization = normalization
+        self.dropout = dropout
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.loss = loss
+        self.focal_gamma = focal_gamma
+        self.class_weight = class_weight
+        self.embedding_dim = embedding_dim
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        outputs = self._raw_outputs(X)
+        if len(self.classes_) == 2:
+            positive = expit(outputs[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(outputs, axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    # ------------------------------------------------------------------ hooks
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        check_number("focal_gamma", self.focal_gamma, low=0.0)
+        cw = self.class_weight
+        if not (cw is None or cw == "balanced" or isinstance(cw, Mapping)):
+            raise InvalidArgumentError(
+                f"class_weight={cw!r} is not supported.", "Use None, 'balanced' or a dict {label: weight}."
+            )
+
+    def _prepare_targets(self, y: np.ndarray) -> np.ndarray:
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"The target has only one class ({self.classes_[0]!r}); a classifier needs at least 2 classes."
+            )
+        return encoded.astype(np.int64)
+
+    def _stratify(self, targets: np.ndarray, n_val: int) -> np.ndarray | None:
+        counts = np.bincount(targets, minlength=len(self.classes_))
+        k = len(self.classes_)
+        return targets if counts.min() >= 2 and n_val >= k and len(targets) - n_val >= k else None
+
+    def _encode_eval_targets(self, y: np.ndarray) -> np.ndarray:
+        codes = pd.Index(self.classes_).get_indexer(y)
+        if (codes < 0).any():
+            unseen = sorted({str(v) for v in np.asarray(y)[codes < 0]})[:5]
+            raise ValueError(f"eval_set has labels not seen in training: {', '.join(unseen)}.")
+        return codes.astype(np.int64)
+
+    def _target_tensor(self, targets: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(targets, dtype=np.int64)).to(self.device_)
+
+    def _criterion(self, targets: np.ndarray) -> torch.nn.Module:
+        self.class_weight_ = self._class_weights(targets)
+        weight = None if self.class_weight_ is None else torch.as_tensor(self.class_weight_, dtype=torch.float32)
+        return make_loss(self._fitted_task(), self.loss, focal_gamma=self.focal_gamma, class_weight=weight)
+
+    def _class_weights(self, targets: np.ndarray) -> np.ndarray | None:
+        k = len(self.classes_)
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str):  # 'balanced': n / (k * count), as scikit-learn computes it
+            counts = np.bincount(targets, minlength=k).astype(np.float64)
+            return len(targets) / (k * np.maximum(counts, 1.0))
+        unknown = [label for label in self.class_weight if label not in set(self.classes_.tolist())]
+        if unknown:
+            raise ValueError(f"class_weight names labels that are not in y: {unknown[:5]}.")
+        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
+
+    def _n_outputs(self) -> int:
+        return 1 if len(self.classes_) == 2 else len(self.classes_)
+
+    def _fitted_task(self) -> str:
+        return "binary" if len(self.classes_) == 2 else "multiclass"
+
+
+class MLPRegressor(RegressorMixin, BaseMLP):
+    """A multilayer perceptron for regression; the target is standardized for training and restored for
+    predictions. ``loss`` is 'squared_error' (MSE) or 'huber' (robust to outliers and skewed targets).
+    The monitored validation loss is the RMSE in the target's units."""
+
+    _losses = REGRESSION_LOSSES
+
+    def __init__(
+        self,
+        *,
+        hidden_size: int = 256,
+        n_layers: int = 2,
+        activation: str = "relu",
+        normalization: str = "batchnorm",
+        dropout: float = 0.1,
+        optimizer: str = "adamw",
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.01,
+        schedule: str = "cosine",
+        batch_size: int = 128,
+        max_epochs: int = 100,
+        patience: int = 10,
+        loss: str = "squared_error",
+        embedding_dim: int | str = "auto",
+        validation_fraction: float | None = 0.1,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.activation = activation
+        self.normalization = normalization
+        self.dropout = dropout
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.loss = loss
+        self.embedding_dim = embedding_dim
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self._raw_outputs(X)[:, 0] * self.y_scale_ + self.y_mean_
+
+    # ------------------------------------------------------------------ hooks
+    def _prepare_targets(self, y: np.ndarray) -> np.ndarray:
+        return np.asarray(y, dtype=np.float64)
+
+    def _encode_eval_targets(self, y: np.ndarray) -> np.ndarray:
+        return np.asarray(y, dtype=np.float64)
+
+    def _set_target_stats(self, targets: np.ndarray) -> None:
+        self.y_mean_ = float(np.mean(targets))
+        std = float(np.std(targets))
+        self.y_scale_ = std if std > 1e-12 else 1.0
+
+    def _target_tensor(self, targets: np.ndarray) -> torch.Tensor:
+        standardized = ((targets - self.y_mean_) / self.y_scale_).astype(np.float32).reshape(-1, 1)
+        return torch.from_numpy(standardized).to(self.device_)
+
+    def _criterion(self, targets: np.ndarray) -> torch.nn.Module:
+        return make_loss("regression", self.loss)
+
+    def _n_outputs(self) -> int:
+        return 1
+
+    def _fitted_task(self) -> str:
+        return "regression"
+
+    def _target_scale(self) -> float:
+        return self.y_scale_
+
+
+# ---------------------------------------------------------------------- the "mlp" family
+BATCH_SIZES = (32, 64, 128, 256, 512)
+HIDDEN_SIZE, N_LAYERS = 256, 2  # the default width and depth (not part of a recipe)
+_RANGES = {"learning_rate": (1e-4, 3e-3), "weight_decay": (1e-6, 1e-1), "dropout": (0.0, 0.5)}
+
+
+def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
+    """Define-by-run space over width, depth, regularization and optimization; the recipe's loss,
+    class weighting, patience and epoch cap are fixed (they follow the data, not the search)."""
+    tuned = {
+        "hidden_size": trial.suggest_int("hidden_size", 64, 512, log=True),
+        "n_layers": trial.suggest_int("n_layers", 1, 4),
+        "dropout": trial.suggest_float("dropout", *_RANGES["dropout"]),
+        "learning_rate": trial.suggest_float("learning_rate", *_RANGES["learning_rate"], log=True),
+        "weight_decay": trial.suggest_float("weight_decay", *_RANGES["weight_decay"], log=True),
+        "batch_size": trial.suggest_categorical("batch_size", BATCH_SIZES),
+        "optimizer": trial.suggest_categorical("optimizer", OPTIMIZERS),
+        "schedule": trial.suggest_categorical("schedule", SCHEDULES),
+        "normalization": trial.suggest_categorical("normalization", NORMALIZATIONS),
+        "activation": trial.suggest_categorical("activation", ACTIVATIONS),
+    }
+    return {**tuned, **_fixed_params(ctx)}
+
+
+def default_params(ctx: FitContext) -> dict[str, Any]:
+    """The recipe's choices (``ctx.recipe``, else the mlp recipe derived from the profile), mapped onto
+    the search space: a point of it, enqueued as every study's first trial."""
+    recipe = _recipe(ctx)
+    return {
+        "hidden_size": HIDDEN_SIZE,
+        "n_layers": N_LAYERS,
+        "dropout": _clip("dropout", recipe.dropout),
+        "learning_rate": _clip("learning_rate", recipe.learning_rate),
+        "weight_decay": _clip("weight_decay", recipe.weight_decay),
+        "batch_size": min(BATCH_SIZES, key=lambda b: abs(b - recipe.batch_size)),
+        "optimizer": _optimizer(recipe.optimizer),
+        "schedule": _schedule(recipe.schedule),
+        "normalization": _normalization(recipe.normalization),
+        "activation": _activation(recipe.hidden_activation),
+        **_fixed_params(ctx),
+    }
+
+
+def build(params: dict[str, Any], ctx: FitContext) -> BaseMLP:
+    """An unfitted MLPClassifier or MLPRegressor (by ``ctx.task``) on the context's device and seed."""
+    cls = MLPRegressor if ctx.task == "regression" else MLPClassifier
+    return cls(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+
+
+def _fixed_params(ctx: FitContext) -> dict[str, Any]:
+    recipe = _recipe(ctx)
+    fixed: dict[str, Any] = {"max_epochs": recipe.max_epochs, "patience": recipe.early_stopping_patience}
+    if not ctx.is_classification:
+        return {**fixed, "loss": "huber" if "huber" in recipe.loss.lower() else "squared_error"}
+    imbalance = recipe.imbalance.lower()
+    gamma = re.search(r"gamma\s*=\s*([0-9.]+)", imbalance)
+    weighted = "class weights" in imbalance or ctx.class_weight
+    return {
+        **fixed,
+        "loss": "focal" if imbalance.startswith("focal") else "auto",
+        "focal_gamma": float(gamma.group(1)) if gamma else 2.0,
+        "class_weight": "balanced" if weighted else None,
+    }
+
+
+def _recipe(ctx: FitContext) -> Any:
+    if ctx.recipe is not None:
+        return ctx.recipe
+    from advisor.rules.recipe import recipe_for
+
+    profile = ctx.profile if ctx.profile.task == ctx.task else ctx.profile.with_changes(task=ctx.task)
+    return recipe_for("mlp", profile, gpu=ctx.device != "cpu")
+
+
+def _clip(name: str, value: float) -> float:
+    low, high = _RANGES[name]
+    return float(min(max(value, low), high))
+
+
+def _optimizer(text: str) -> str:
+    text = text.lower()
+    return "sgd" if "sgd" in text else "adamw" if "adamw" in text else "adam" if "adam" in text else "adamw"
+
+
+def _schedule(text: str) -> str:
+    text = text.lower()
+    if "warmup" in text:
+        return "warmup_cosine"
+    if "plateau" in text:
+        return "plateau"
+    if text in ("none", "constant"):
+        return "none"
+    return "cosine"
+
+
+def _normalization(text: str) -> str:
+    text = text.lower().replace(" ", "")
+    return "layernorm" if "layernorm" in text else "none" if text in ("none", "") else "batchnorm"
+
+
+def _activation(text: str) -> str:
+    text = text.lower()
+    return "gelu" if "gelu" in text else "leaky_relu" if "leaky" in text else "relu"
+
+
+SPEC = register(
+    ModelSpec(
+        name="mlp",
+        label="PyTorch MLP",
+        modalities=("tabular",),
+        allow_nan=True,
+        native_categorical=True,
+        uses_gpu=True,
+        iterative=True,
+        search_space=search_space,
+        default_params=default_params,
+        build=build,
+        notes=(
+            "Categorical columns get an embedding each (dimension min(50, (k+1)//2)); numbers are median-imputed "
+            "with missing indicators and standardized.",
+            "Early stopping on the validation loss restores the best epoch's weights; refits on train+validation "
+            "should set max_epochs=best_epoch_+1.",
+        ),
+    )
+)
