@@ -25,8 +25,20 @@ from advisor.benchmarking.metrics import compute_metrics, primary_metric
 from advisor.benchmarking.prepare import TablePreparer, encode_target
 from advisor.benchmarking.splits import make_splits
 
-DEFAULT_DATASETS = ("diabetes", "australian", "credit_g", "wine_quality_red", "segmentation", "spambase",
-                    "satimage", "magic", "adult", "197_cpu_act", "537_houses", "564_fried")
+DEFAULT_DATASETS = (
+    "diabetes",
+    "australian",
+    "credit_g",
+    "wine_quality_red",
+    "segmentation",
+    "spambase",
+    "satimage",
+    "magic",
+    "adult",
+    "197_cpu_act",
+    "537_houses",
+    "564_fried",
+)
 
 
 def peers(data: advisor.Dataset, budget: float, seed: int) -> dict[str, float]:
@@ -54,8 +66,15 @@ def peers(data: advisor.Dataset, budget: float, seed: int) -> dict[str, float]:
     automl = AutoML()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        automl.fit(X_tv, y_tv, task="regression" if task == "regression" else "classification",
-                   time_budget=budget, seed=seed, verbose=0, n_jobs=-1)
+        automl.fit(
+            X_tv,
+            y_tv,
+            task="regression" if task == "regression" else "classification",
+            time_budget=budget,
+            seed=seed,
+            verbose=0,
+            n_jobs=-1,
+        )
     out["flaml"] = _score(automl, X_te, y_te, task, labels, metric)
     return out
 
@@ -86,12 +105,20 @@ def main() -> None:
             wall = time.monotonic() - start
         board = result.leaderboard()
         best = board.iloc[0]
-        row = {"dataset": name, "rows": data.n_rows, "task": result.task, "metric": result.metric,
-               "advisor": float(best[result.metric]), "advisor_best": best["family"],
-               "rules_top": result.verdict.recommended, "rules_right": result.verdict.agreed,
-               **peers(data, args.budget, args.seed),
-               "wall_s": round(wall, 1), "adherence": round(wall / args.budget, 3),
-               "overhead_share": round(result.overhead_s / args.budget, 3)}
+        row = {
+            "dataset": name,
+            "rows": data.n_rows,
+            "task": result.task,
+            "metric": result.metric,
+            "advisor": float(best[result.metric]),
+            "advisor_best": best["family"],
+            "rules_top": result.verdict.recommended,
+            "rules_right": result.verdict.agreed,
+            **peers(data, args.budget, args.seed),
+            "wall_s": round(wall, 1),
+            "adherence": round(wall / args.budget, 3),
+            "overhead_share": round(result.overhead_s / args.budget, 3),
+        }
         rows.append(row)
         print(pd.DataFrame([row]).to_string(index=False, header=len(rows) == 1), flush=True)
     table = pd.DataFrame(rows)
@@ -99,14 +126,22 @@ def main() -> None:
     table["vs_lgbm_default"] = sign * (table["advisor"] - table["lightgbm_default"])
     table["vs_flaml"] = sign * (table["advisor"] - table["flaml"])
     print("\n" + table.to_string(index=False))
-    print(f"\nmedian advantage vs LightGBM defaults: {table['vs_lgbm_default'].median():+.4f} "
-          f"(better on {(table['vs_lgbm_default'] > 0).sum()}/{len(table)})")
-    print(f"median advantage vs FLAML:            {table['vs_flaml'].median():+.4f} "
-          f"(better on {(table['vs_flaml'] > 0).sum()}/{len(table)})")
-    print(f"framework overhead share: median {table['overhead_share'].median():.1%}, "
-          f"max {table['overhead_share'].max():.1%}")
-    print(f"budget adherence (wall / budget): median {table['adherence'].median():.3f}, "
-          f"max {table['adherence'].max():.3f}")
+    print(
+        f"\nmedian advantage vs LightGBM defaults: {table['vs_lgbm_default'].median():+.4f} "
+        f"(better on {(table['vs_lgbm_default'] > 0).sum()}/{len(table)})"
+    )
+    print(
+        f"median advantage vs FLAML:            {table['vs_flaml'].median():+.4f} "
+        f"(better on {(table['vs_flaml'] > 0).sum()}/{len(table)})"
+    )
+    print(
+        f"framework overhead share: median {table['overhead_share'].median():.1%}, "
+        f"max {table['overhead_share'].max():.1%}"
+    )
+    print(
+        f"budget adherence (wall / budget): median {table['adherence'].median():.3f}, "
+        f"max {table['adherence'].max():.3f}"
+    )
     if args.out:
         table.to_csv(args.out, index=False)
 

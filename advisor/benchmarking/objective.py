@@ -24,7 +24,8 @@ __all__ = ["ModelClock", "PreparedData", "Reporter", "TrialOutcome", "fit_final"
 #: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
 GBM_REPORT_EVERY = 25
 #: Single-row predictions timed per trial (final models get 50).
-TRIAL_PROBE_ROWS = 10
+TRIAL_PROBE_ROWS = 5
+FINAL_PROBE_ROWS = 30
 
 
 @dataclass
@@ -220,7 +221,7 @@ def _costs(
     start = time.perf_counter()
     light = n_single <= TRIAL_PROBE_ROWS
     inference = measure_inference(
-        est.predict, X, n_single=n_single, max_batch_rows=1_000 if light else 5_000, time_limit_s=0.5 if light else 3.0
+        est.predict, X, n_single=n_single, max_batch_rows=500 if light else 2_000, time_limit_s=0.25 if light else 1.5
     )
     clock.add(time.perf_counter() - start)
     record = CostRecord(
@@ -264,6 +265,6 @@ def fit_final(
     X_te, y_te = data.rows(data.splits.test)
     est, fit_cost = _fit(spec, params, ctx, X_tv, y_tv, None, Reporter(None, deadline), clock, n_steps=n_steps)
     _, test_metrics = _score(est, X_te, y_te, data, clock)
-    costs = _costs(est, fit_cost, X_te, ctx, clock, n_single=50)
+    costs = _costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
     costs["money"] = money(fit_cost.wall_s, price_per_hour)
     return est, test_metrics, costs

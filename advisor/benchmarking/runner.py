@@ -126,6 +126,7 @@ class _Run:
         self.deadline = t0 + budget.seconds * (1 - FINAL_RESERVE) if budget.seconds else None
         self.clock = ModelClock()
         self.skipped: dict[str, str] = {}
+        self.studies: dict[str, optuna.Study] = {}
         self.finals: dict[str, tuple[Any, FamilyResult]] = {}
         self.best: dict[str, float] = {}
         self.trials_done = 0
@@ -216,6 +217,7 @@ class _Run:
         order = list(self.shares)
         window_end = self._window_end(name, order[order.index(name) :])
         study = open_study(self.storage, name, self.seed, spec, ctx)
+        self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end)
         completed = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
         if not completed:
@@ -325,8 +327,7 @@ class _Run:
         fam = FAMILIES.get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
         if best is not None:
-            study = optuna.load_study(study_name=name, storage=self.storage)
-            for t in study.get_trials(deepcopy=False):
+            for t in self.studies[name].get_trials(deepcopy=False):
                 counts[t.state.name] = counts.get(t.state.name, 0) + 1
         return FamilyResult(
             family=name,

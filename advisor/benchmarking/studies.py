@@ -16,11 +16,18 @@ __all__ = ["open_study", "trial_records"]
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
+_STORAGES: dict[str, optuna.storages.BaseStorage] = {}
+
+
 def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.BaseStorage | str:
-    if isinstance(storage, str) and storage.startswith("sqlite"):
-        # wait for the lock instead of failing when another process (a second worker) writes
-        return optuna.storages.RDBStorage(storage, engine_kwargs={"connect_args": {"timeout": 60}})
-    return storage
+    """One storage object per URL and process (creating an RDB storage checks its schema: ~0.1 s)."""
+    if not isinstance(storage, str):
+        return storage
+    if storage not in _STORAGES:
+        kwargs = {"connect_args": {"timeout": 60}} if storage.startswith("sqlite") else {}
+        # SQLite: wait for the lock instead of failing when a second worker writes
+        _STORAGES[storage] = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
+    return _STORAGES[storage]
 
 
 def open_study(storage: Any, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> optuna.Study:

@@ -12,6 +12,8 @@ __all__ = ["benchmark_plan", "hybrid_options"]
 
 MAX_CANDIDATES = 6
 MIN_SHARE = 0.05
+#: Deep and hybrid candidates get at least this share: the DL-vs-classical verdict needs a fair measurement.
+DEEP_MIN_SHARE = 0.12
 #: Families this far below the top score are not worth measuring.
 MAX_SCORE_GAP = 3.0
 
@@ -101,7 +103,8 @@ def _ensure_contrast(
 def _shares(ordered: list[RankedFamily]) -> list[float]:
     weights = [math.exp(r.score) * math.sqrt(FAMILIES[r.family].relative_cost) for r in ordered]
     total = sum(weights)
-    raw = [max(w / total, MIN_SHARE) for w in weights]
+    floors = [DEEP_MIN_SHARE if FAMILIES[r.family].kind != "classical" else MIN_SHARE for r in ordered]
+    raw = [max(w / total, floor) for w, floor in zip(weights, floors, strict=True)]
     norm = sum(raw)
     return [round(s / norm, 3) for s in raw]
 
