@@ -92,6 +92,7 @@ def run_trial(
     data: PreparedData,
     deadline: float | None,
     clock: ModelClock,
+    price_per_hour: float | None = None,
 ) -> TrialOutcome:
     """Ask the study for a trial, evaluate it, tell the outcome; failures are recorded, never raised."""
     trial = study.ask()
@@ -100,6 +101,7 @@ def run_trial(
         loss, metrics, costs = _evaluate(spec, params, ctx, data, trial, deadline, clock)
         if not math.isfinite(loss):
             raise FloatingPointError(f"validation {objective_metric(data.task)} is {loss}")
+        costs["money"] = money(costs["fit_wall_s"], price_per_hour)
         trial.set_user_attr("metrics", metrics)
         trial.set_user_attr("costs", costs)
         study.tell(trial, loss)

@@ -46,6 +46,8 @@ GBMS = ("lightgbm", "xgboost")
 FINAL_RESERVE = 0.04
 #: A family's first trial may run this share of the budget even past the family's window.
 FIRST_TRIAL_SHARE = 0.05
+#: Leftover time (share of the budget) worth a second round for the best family.
+LEFTOVER_MIN_SHARE = 0.05
 #: Below this many cells (rows x features) models train on one thread.
 SMALL_DATA_CELLS = 200_000
 
@@ -94,8 +96,10 @@ def run_benchmark(
     run.prepare()
     run.check_run_folder()
     planned = families or [f for f in rec.plan.families]
-    for name in run.searchable(planned):
+    searchable = run.searchable(planned)
+    for name in searchable:
         run.search_and_refit(name)
+    run.use_leftover(searchable)
     if ENSEMBLE in planned:
         run.ensemble()
     return run.result(started, planned)
@@ -210,13 +214,15 @@ class _Run:
         return time.monotonic() + max(left, 0.0) * share
 
     # ------------------------------------------------------------------ search
-    def search_and_refit(self, name: str) -> None:
+    def search_and_refit(self, name: str, window_end: float | None = None) -> None:
+        """Search the family within its window (or ``window_end``), then refit its best trial."""
         spec = find(name)
         assert spec is not None
         ctx = self.context(name)
-        order = list(self.shares)
-        window_end = self._window_end(name, order[order.index(name) :])
-        study = open_study(self.storage, name, self.seed, spec, ctx)
+        if window_end is None:
+            order = list(self.shares)
+            window_end = self._window_end(name, order[order.index(name) :])
+        study = self.studies.get(name) or open_study(self.storage, name, self.seed, spec, ctx)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end)
         completed = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
@@ -227,7 +233,24 @@ class _Run:
                 else "the budget ran out before this family started"
             )
             return
-        self._refit(name, spec, ctx, min(completed, key=lambda t: t.value), window_end)
+        best = min(completed, key=lambda t: t.value)
+        if name in self.finals and self.finals[name][1].best_trial == best.number:
+            return  # a second round found nothing better: keep the final model
+        self.skipped.pop(name, None)
+        self._refit(name, spec, ctx, best, window_end)
+
+    def use_leftover(self, names: list[str]) -> None:
+        """Time left after every family had its window goes to the family with the best validation loss."""
+        if self.deadline is None or self.budget.seconds is None:
+            return
+        if self.deadline - time.monotonic() < LEFTOVER_MIN_SHARE * self.budget.seconds:
+            return
+        finished = [n for n in names if n in self.finals and self.finals[n][1].best_value is not None]
+        if not finished:
+            return
+        best = min(finished, key=lambda n: self.finals[n][1].best_value)  # type: ignore[arg-type, return-value]
+        self.notes.append(f"{self.deadline - time.monotonic():.1f}s left after the plan went to {best}")
+        self.search_and_refit(best, window_end=self.deadline)
 
     def _search(
         self, study: optuna.Study, spec: ModelSpec, ctx: FitContext, name: str, window_end: float | None
@@ -245,7 +268,7 @@ class _Run:
             if trial_deadline is False:
                 break
             start = time.monotonic()
-            outcome = run_trial(study, spec, ctx, self.data, trial_deadline, self.clock)
+            outcome = run_trial(study, spec, ctx, self.data, trial_deadline, self.clock, self.price_per_hour)
             outcomes.append(outcome)
             done += 1
             self.trials_done += 1

@@ -7,6 +7,7 @@ import zlib
 from typing import Any
 
 import optuna
+import sqlalchemy
 
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
@@ -24,10 +25,23 @@ def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.Base
     if not isinstance(storage, str):
         return storage
     if storage not in _STORAGES:
-        kwargs = {"connect_args": {"timeout": 60}} if storage.startswith("sqlite") else {}
+        sqlite = storage.startswith("sqlite")
         # SQLite: wait for the lock instead of failing when a second worker writes
-        _STORAGES[storage] = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
+        rdb = optuna.storages.RDBStorage(storage, engine_kwargs={"connect_args": {"timeout": 60}} if sqlite else {})
+        if sqlite:
+            sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
+            rdb.engine.dispose()  # reconnect with the pragmas
+        _STORAGES[storage] = rdb
     return _STORAGES[storage]
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """Write-ahead log + NORMAL sync: each trial write costs half as much, and a committed trial still
+    survives the process being killed (only a power cut can lose the last transactions)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def open_study(storage: Any, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> optuna.Study:
