@@ -19,7 +19,16 @@ from advisor.benchmarking.metrics import compute_metrics, objective_metric
 from advisor.benchmarking.splits import Splits
 from advisor.models.spec import FitContext, ModelSpec
 
-__all__ = ["ModelClock", "PreparedData", "Reporter", "TrialOutcome", "fit_final", "run_trial"]
+__all__ = [
+    "ModelClock",
+    "PreparedData",
+    "Reporter",
+    "TrialOutcome",
+    "fit_final",
+    "probe_costs",
+    "run_trial",
+    "score_model",
+]
 
 #: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
 GBM_REPORT_EVERY = 25
@@ -131,8 +140,8 @@ def _evaluate(
     X_va, y_va = data.rows(data.splits.val)
     reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if spec.name in ("lightgbm", "xgboost") else 1)
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
-    loss, metrics = _score(est, X_va, y_va, data, clock)
-    costs = _costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    loss, metrics = score_model(est, X_va, y_va, data, clock)
+    costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
     costs["n_steps"] = _steps_used(est)
     costs["stopped_by_deadline"] = reporter.stopped_by_deadline
     return loss, metrics, costs
@@ -157,7 +166,7 @@ def _evaluate_cv(
         X_tr, y_tr = data.rows(tr)
         X_va, y_va = data.rows(va)
         est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), Reporter(None, deadline), clock)
-        loss, metrics = _score(est, X_va, y_va, data, clock)
+        loss, metrics = score_model(est, X_va, y_va, data, clock)
         losses.append(loss)
         fold_metrics.append(metrics)
         fits.append(fit_cost)
@@ -170,7 +179,7 @@ def _evaluate_cv(
         float(np.mean([f.cpu_s for f in fits])),
         float(max(f.peak_memory_mb for f in fits)),
     )
-    costs = _costs(est, mean_fit, data.rows(data.splits.folds[-1][1])[0], ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    costs = probe_costs(est, mean_fit, data.rows(data.splits.folds[-1][1])[0], ctx, clock, n_single=TRIAL_PROBE_ROWS)
     known = [s for s in steps if s is not None]
     costs["n_steps"] = int(np.median(known)) if known else None
     costs["cv_folds"] = len(fits)
@@ -200,7 +209,7 @@ def _fit(
     return est, cost
 
 
-def _score(
+def score_model(
     est: Any, X: pd.DataFrame, y: np.ndarray, data: PreparedData, clock: ModelClock
 ) -> tuple[float, dict[str, float]]:
     start = time.perf_counter()
@@ -216,7 +225,7 @@ def _score(
     return float(metrics.get(objective_metric(data.task), math.nan)), metrics
 
 
-def _costs(
+def probe_costs(
     est: Any, fit_cost: FitCost, X: pd.DataFrame, ctx: FitContext, clock: ModelClock, n_single: int
 ) -> dict[str, Any]:
     """Inference and size costs; trials get a light probe, final models a full one."""
@@ -266,7 +275,7 @@ def fit_final(
     X_tv, y_tv = data.rows(trainval)
     X_te, y_te = data.rows(data.splits.test)
     est, fit_cost = _fit(spec, params, ctx, X_tv, y_tv, None, Reporter(None, deadline), clock, n_steps=n_steps)
-    _, test_metrics = _score(est, X_te, y_te, data, clock)
-    costs = _costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
+    _, test_metrics = score_model(est, X_te, y_te, data, clock)
+    costs = probe_costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
     costs["money"] = money(fit_cost.wall_s, price_per_hour)
     return est, test_metrics, costs

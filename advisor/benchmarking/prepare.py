@@ -74,8 +74,10 @@ class TablePreparer:
         for name in self.numeric:
             out[name] = pd.to_numeric(frame[name], errors="coerce").astype("float32")
         for name in self.categorical:
-            dtype = pd.CategoricalDtype(self.categories[name])
-            out[name] = frame[name].astype(str).where(frame[name].notna()).astype(dtype)
+            levels = self.categories[name]
+            values = frame[name].astype(str).where(frame[name].notna())
+            values = values.where(values.isin(levels))  # a level unseen in training counts as missing
+            out[name] = pd.Categorical(values, categories=levels)
         return out
 
 

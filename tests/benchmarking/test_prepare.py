@@ -1,0 +1,45 @@
+"""Table preparation: roles decide the columns, categories are fixed at fit time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import advisor
+from advisor.benchmarking.prepare import TablePreparer, encode_target
+from advisor.errors import EmptyDataError, InvalidArgumentError
+
+
+def test_adult_columns_and_dtypes() -> None:
+    data = advisor.datasets.load("adult")
+    prep = TablePreparer.from_profile(data.X, advisor.profile(data))
+    X = prep.transform(data.X.head(100))
+    assert set(prep.categorical) >= {"workclass", "education", "native-country"}
+    assert all(isinstance(X[c].dtype, pd.CategoricalDtype) for c in prep.categorical)
+    assert all(X[c].dtype == np.float32 for c in prep.numeric)
+
+
+def test_unseen_category_becomes_missing_and_missing_columns_are_named() -> None:
+    frame = pd.DataFrame({"colour": ["red", "blue"] * 30, "size": np.arange(60.0), "row_id": np.arange(60)})
+    ds = advisor.load(frame.assign(y=[0, 1] * 30), target="y")
+    prep = TablePreparer.from_profile(ds.X, advisor.profile(ds))
+    assert "row_id" in prep.dropped and prep.columns == ["size", "colour"]
+    out = prep.transform(pd.DataFrame({"colour": ["green"], "size": [1.0]}))
+    assert out["colour"].isna().all()
+    with pytest.raises(InvalidArgumentError, match="size"):
+        prep.transform(pd.DataFrame({"colour": ["red"]}))
+
+
+def test_no_usable_columns() -> None:
+    frame = pd.DataFrame({"id": np.arange(100), "y": [0, 1] * 50})
+    ds = advisor.load(frame, target="y")
+    with pytest.raises(EmptyDataError, match="No usable feature"):
+        TablePreparer.from_profile(ds.X, advisor.profile(ds))
+
+
+def test_encode_target() -> None:
+    codes, labels = encode_target(pd.Series(["b", "a", "b", "10", "2"]), "multiclass")
+    assert labels == ["2", "10", "a", "b"] and codes.tolist() == [3, 2, 3, 1, 0]
+    values, none = encode_target(pd.Series([1.5, 2.5]), "regression")
+    assert none is None and values.tolist() == [1.5, 2.5]

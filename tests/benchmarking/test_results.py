@@ -1,0 +1,25 @@
+"""Pareto fronts and the rules-vs-measured verdict."""
+
+from __future__ import annotations
+
+from advisor.benchmarking.results import FamilyResult, pareto_front, verdict
+
+
+def _fam(name: str, score: float) -> FamilyResult:
+    return FamilyResult(family=name, label=name, kind="classical", status="ok", test_metrics={"accuracy": score})
+
+
+def test_pareto_front_keeps_only_non_dominated_points() -> None:
+    assert pareto_front([0.9, 0.8, 0.85, 0.9], [10.0, 1.0, 20.0, 12.0]) == [0, 1]
+    assert pareto_front([1.0, 2.0], [1.0, 1.0], higher_is_better=False) == [0]
+
+
+def test_verdict_agrees_or_reports_the_margin() -> None:
+    fams = (_fam("lightgbm", 0.86), _fam("mlp", 0.88), _fam("linear", 0.80))
+    right = verdict(fams, ["mlp", "lightgbm"], "accuracy", True)
+    assert right.agreed and right.winner == "mlp" and right.recommended_rank == 1
+    wrong = verdict(fams, ["lightgbm", "mlp"], "accuracy", True)
+    assert not wrong.agreed and wrong.margin == 0.02 and wrong.recommended_rank == 2
+    assert "measurement wins" in wrong.summary
+    rmse = verdict((_fam("a", 1.0), _fam("b", 2.0)), ["b"], "accuracy", False)
+    assert rmse.winner == "a" and rmse.margin == 1.0
