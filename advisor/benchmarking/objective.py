@@ -32,6 +32,15 @@ __all__ = [
 
 #: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
 GBM_REPORT_EVERY = 25
+#: Steps (rounds / epochs) before the median pruner may stop a trial.
+GBM_WARMUP_ROUNDS = 100
+EPOCH_WARMUP = 5
+
+
+def warmup_steps(family: str) -> int:
+    return GBM_WARMUP_ROUNDS if family in ("lightgbm", "xgboost") else EPOCH_WARMUP
+
+
 #: Single-row predictions timed per trial (final models get 50).
 TRIAL_PROBE_ROWS = 5
 FINAL_PROBE_ROWS = 30
@@ -70,12 +79,17 @@ class Reporter:
     every: int = 1
     stopped_by_deadline: bool = False
     last_step: int = field(default=-1)
+    prune_from: int = 0  # the pruner's warm-up: no pruning decision is asked before this step
+    optuna_s: float = 0.0  # time spent in Optuna (storage writes, pruner) during the fit: overhead, not model
 
     def __call__(self, step: int, value: float) -> bool:
         self.last_step = step
         if self.trial is not None and step % self.every == 0 and math.isfinite(value):
+            start = time.perf_counter()
             self.trial.report(float(value), step)
-            if self.trial.should_prune():
+            prune = step >= self.prune_from and self.trial.should_prune()
+            self.optuna_s += time.perf_counter() - start
+            if prune:
                 raise optuna.TrialPruned(f"pruned at step {step} (validation loss {value:.4g})")
         if self.deadline is not None and time.monotonic() >= self.deadline:
             self.stopped_by_deadline = True
@@ -138,7 +152,8 @@ def _evaluate(
         return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock)
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
-    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if spec.name in ("lightgbm", "xgboost") else 1)
+    gbm = spec.name in ("lightgbm", "xgboost")
+    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name))
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
     loss, metrics = score_model(est, X_va, y_va, data, clock)
     costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
@@ -204,8 +219,11 @@ def _fit(
     kwargs: dict[str, Any] = {}
     if spec.iterative:
         kwargs = {"eval_set": eval_set, "progress": reporter}
-    _, cost = measure(lambda: est.fit(X, y, **kwargs))
-    clock.add(cost.wall_s)
+    start = time.perf_counter()
+    try:  # a pruned or failed fit still spent its time inside the model
+        _, cost = measure(lambda: est.fit(X, y, **kwargs))
+    finally:
+        clock.add(time.perf_counter() - start - (reporter.optuna_s if reporter is not None else 0.0))
     return est, cost
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import optuna
 import sqlalchemy
 
+from advisor.benchmarking.objective import warmup_steps
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
 
@@ -63,8 +64,7 @@ def open_study(storage: Any, name: str, seed: int, spec: ModelSpec, ctx: FitCont
         sampler = optuna.samplers.TPESampler(
             seed=_seed(seed, name, len(existing)), n_startup_trials=5, multivariate=True
         )
-    warmup = 100 if spec.name in ("lightgbm", "xgboost") else 5
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=warmup)
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=warmup_steps(spec.name))
     study = optuna.load_study(study_name=name, storage=_storage(storage), sampler=sampler, pruner=pruner)
     if not existing and spec.default_params is not None:
         study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})

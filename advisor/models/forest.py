@@ -6,10 +6,12 @@ see :class:`~advisor.models.preprocessing.TabularPreprocessor` with ``encoding='
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.utils.class_weight import compute_class_weight
 
 from advisor.models.preprocessing import PreprocessedClassifier, PreprocessedRegressor
 from advisor.models.registry import register
@@ -21,8 +23,39 @@ MAX_FEATURES = ("sqrt", "log2", 0.33, 0.5, 0.7, 1.0)
 MAX_DEPTHS = (None, 4, 6, 8, 12, 16, 24, 32)
 
 
+#: Trees grown between two ``progress`` calls (a deadline can stop the forest between chunks).
+CHUNK = 25
+
+
 class _Forest:
+    """Grows the forest in chunks of trees when given ``progress``, so a deadline can stop it.
+
+    ``best_iteration_`` is the number of trees grown minus one (all of them unless stopped), so the
+    runner refits with the same number of trees. Growing in chunks with ``warm_start`` gives the same
+    trees as one fit (scikit-learn advances the random state for the trees already grown).
+    """
+
     _encoding = "ordinal"
+
+    def _fit_model(self, data: Any, target: np.ndarray, progress: Any) -> Any:
+        model = self._make_model()
+        if progress is None:
+            self.best_iteration_ = self.n_estimators - 1
+            return model.fit(data, target)
+        model.set_params(warm_start=True)
+        if getattr(self, "class_weight", None) == "balanced":  # explicit weights: same result, no warm-start warning
+            classes = np.unique(target)
+            weights = compute_class_weight("balanced", classes=classes, y=target)
+            model.set_params(class_weight=dict(zip(classes.tolist(), weights.tolist(), strict=True)))
+        grown = 0
+        while grown < self.n_estimators:
+            grown = min(grown + CHUNK, self.n_estimators)
+            model.set_params(n_estimators=grown)
+            model.fit(data, target)
+            if progress(grown - 1, math.nan):
+                break
+        self.best_iteration_ = grown - 1
+        return model
 
     def _forest_params(self) -> dict[str, Any]:
         return {
@@ -116,6 +149,7 @@ RANDOM_FOREST = register(
         name="random_forest",
         label="Random forest",
         allow_nan=True,
+        iterative=True,  # grows trees in chunks, so deadlines can stop it
         search_space=search_space,
         default_params=default_params,
         build=build,

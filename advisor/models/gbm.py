@@ -11,7 +11,8 @@ for ``early_stopping_rounds`` rounds; the model then predicts with its best roun
 ``best_iteration_`` (0-based). ``n_rounds_`` is the number of rounds the fitted model uses
 (``best_iteration_ + 1``): set ``n_estimators`` to it to refit on all the data without an eval set.
 Exceptions raised by ``progress`` (``optuna.TrialPruned``) propagate out of ``fit``. Without an
-eval set there is no early stopping, and ``progress`` (if given) receives the training loss.
+eval set there is no early stopping, and ``progress`` (if given) receives NaN each round (so a caller
+can still stop training at a deadline without paying for a loss evaluation).
 """
 
 from __future__ import annotations
@@ -293,9 +294,14 @@ class _LightGBM(_Boosting):
         valid_sets = None
         if valid is not None:
             valid_sets = [lgb.Dataset(valid[0], valid[1], reference=train_set)]
-        elif rounds.progress is not None:
-            valid_sets = [train_set]
         callbacks = []
+        if valid_sets is None and rounds.progress is not None:
+
+            def tick(env: Any) -> None:  # no eval set: no loss to compute, only the caller's deadline
+                if rounds.update(env.iteration - env.begin_iteration, math.nan):
+                    raise lgb.callback.EarlyStopException(env.iteration, [])
+
+            callbacks.append(tick)
         if valid_sets is not None:
 
             def report(env: Any) -> None:
@@ -400,9 +406,7 @@ class _XGBoost(_Boosting):
             evals = [
                 (xgb.QuantileDMatrix(valid[0], valid[1], ref=dtrain, enable_categorical=True, nthread=threads), "valid")
             ]
-        elif rounds.progress is not None:
-            evals = [(dtrain, "valid")]
-        callbacks = [_XGBoostReport(rounds, metric)] if evals else None
+        callbacks = [_XGBoostReport(rounds, metric)] if (evals or rounds.progress is not None) else None
         return xgb.train(
             params, dtrain, num_boost_round=self.n_estimators, evals=evals, callbacks=callbacks, verbose_eval=False
         )
@@ -421,7 +425,8 @@ class _XGBoostReport(xgb.callback.TrainingCallback):
         self.metric = metric
 
     def after_iteration(self, model: Any, epoch: int, evals_log: dict) -> bool:
-        return self.rounds.update(epoch, evals_log["valid"][self.metric][-1])
+        log = evals_log.get("valid", {}).get(self.metric)
+        return self.rounds.update(epoch, log[-1] if log else math.nan)  # no eval set: deadline checks only
 
 
 class XGBoostClassifier(_BoostingClassifier, _XGBoost):

@@ -158,8 +158,8 @@ class PreprocessedModel(BaseEstimator):
     """Base of the estimators that are a :class:`TabularPreprocessor` followed by a scikit-learn model.
 
     Subclasses set ``_encoding`` and implement ``_make_model()``. ``fit`` follows the fit protocol
-    of :mod:`advisor.models.spec`; these models are not iterative, so ``eval_set`` and ``progress``
-    are accepted and ignored.
+    of :mod:`advisor.models.spec`: ``eval_set`` is accepted and ignored; ``progress`` is used by
+    subclasses that grow their model step by step (the forests), ignored by the others.
 
     Attributes: ``preprocessor_`` (fitted TabularPreprocessor), ``model_`` (fitted model),
     ``classes_`` for classifiers, ``n_features_in_`` and ``feature_names_in_``.
@@ -169,7 +169,11 @@ class PreprocessedModel(BaseEstimator):
     _classifier = False
 
     def _make_model(self) -> Any:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define _make_model()")
+
+    def _fit_model(self, data: Any, target: np.ndarray, progress: Any) -> Any:
+        """Fit the wrapped model on preprocessed data (iterative subclasses report ``progress``)."""
+        return self._make_model().fit(data, target)
 
     def fit(self, X: Any, y: Any, eval_set: Any = None, progress: Any = None) -> PreprocessedModel:
         X = validate_features(self, X, reset=True)
@@ -179,7 +183,7 @@ class PreprocessedModel(BaseEstimator):
         else:
             target = regression_target(y, X.shape[0])
         self.preprocessor_ = TabularPreprocessor(encoding=self._encoding).fit(X)
-        self.model_ = self._make_model().fit(self.preprocessor_.transform(X), target)
+        self.model_ = self._fit_model(self.preprocessor_.transform(X), target, progress)
         return self
 
     def _transform(self, X: Any) -> Any:

@@ -192,7 +192,10 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
             _opt(r["latency_p50_ms"], ".2f"),
             _bytes(int(r["model_size_bytes"] or 0)),
         )
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = []
+    if result.recommendation:
+        parts.append(Text(f"Rules: {result.recommendation['summary']}", style="bold"))
+    parts.append(table)
     for cost, label in (("fit_wall_s", "fit time"), ("latency_p50_ms", "latency")):
         front = result.pareto(cost)
         if not front.empty:

@@ -55,3 +55,16 @@ def test_search_space_and_default(cancer, cpu_act, context, run_study, default_p
     ctx = context("regression", X)
     default_point(forest.RANDOM_FOREST, ctx)
     assert max(run_study(forest.RANDOM_FOREST, ctx, X[:800], y[:800], X_va, y_va, prepare=shrink)) > 0.9
+
+
+def test_forest_grows_in_chunks_and_stops_when_progress_says_so(cancer) -> None:
+    X, y, _, _, X_te, _ = cancer
+    whole = ForestClassifier(n_estimators=60, random_state=0).fit(X, y)
+    steps: list[int] = []
+    chunked = ForestClassifier(n_estimators=60, random_state=0).fit(
+        X, y, progress=lambda s, v: steps.append(s) or False
+    )
+    assert steps == [24, 49, 59] and chunked.best_iteration_ == 59
+    np.testing.assert_allclose(chunked.predict_proba(X_te), whole.predict_proba(X_te))  # same trees
+    stopped = ForestClassifier(n_estimators=200, random_state=0).fit(X, y, progress=lambda s, v: s >= 49)
+    assert len(stopped.model_.estimators_) == 50 and stopped.best_iteration_ == 49
