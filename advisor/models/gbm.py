@@ -18,6 +18,7 @@ can still stop training at a deadline without paying for a loss evaluation).
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -88,12 +89,13 @@ def _recode(column: pd.Series, categories: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
-class _Boosting(BaseEstimator):
+class _Boosting(BaseEstimator, ABC):
     """What the four boosting estimators share: input preparation, fit flow, checks, tags."""
 
     _classifier = False
 
     # ------------------------------------------------------------------ to implement
+    @abstractmethod
     def _train(
         self,
         X: Any,
@@ -102,11 +104,10 @@ class _Boosting(BaseEstimator):
         valid: tuple[Any, np.ndarray] | None,
         rounds: _Rounds,
         n_classes: int,
-    ) -> Any:
-        raise NotImplementedError
+    ) -> Any: ...
 
-    def _raw_predict(self, X: Any) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def _raw_predict(self, X: Any) -> np.ndarray: ...
 
     # ------------------------------------------------------------------ input
     def _prepare(self, X: Any, *, reset: bool) -> pd.DataFrame | np.ndarray:

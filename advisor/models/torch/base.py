@@ -11,6 +11,7 @@ import contextlib
 import copy
 import numbers
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -50,7 +51,7 @@ Progress = Callable[[int, float], bool]
 EvalSet = tuple[Any, Any]
 
 
-class BaseMLP(BaseEstimator):
+class BaseMLP(BaseEstimator, ABC):
     """Shared fit/predict machinery; not an estimator on its own (see MLPClassifier, MLPRegressor)."""
 
     _losses: tuple[str, ...] = ()
@@ -233,26 +234,26 @@ class BaseMLP(BaseEstimator):
                 raise InvalidArgumentError("n_jobs=0 is not a thread count.", "Use None, -1 (all cores) or >= 1.")
 
     # ------------------------------------------------------------------ subclass hooks
-    def _prepare_targets(self, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def _prepare_targets(self, y: np.ndarray) -> np.ndarray: ...
 
-    def _encode_eval_targets(self, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def _encode_eval_targets(self, y: np.ndarray) -> np.ndarray: ...
 
     def _set_target_stats(self, targets: np.ndarray) -> None:
         """Learn what the training targets need (regression: mean and scale)."""
 
-    def _target_tensor(self, targets: np.ndarray) -> torch.Tensor:
-        raise NotImplementedError
+    @abstractmethod
+    def _target_tensor(self, targets: np.ndarray) -> torch.Tensor: ...
 
-    def _criterion(self, targets: np.ndarray) -> torch.nn.Module:
-        raise NotImplementedError
+    @abstractmethod
+    def _criterion(self, targets: np.ndarray) -> torch.nn.Module: ...
 
-    def _n_outputs(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def _n_outputs(self) -> int: ...
 
-    def _fitted_task(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def _fitted_task(self) -> str: ...
 
     def _target_scale(self) -> float:
         return 1.0
