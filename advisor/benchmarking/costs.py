@@ -293,6 +293,20 @@ def money(seconds: float, price_per_hour: float | None) -> float | None:
 # --- record -------------------------------------------------------------------------------------
 
 
+#: The flat cost keys of :meth:`CostRecord.to_attrs` (trial user attributes, leaderboard columns).
+COST_KEYS = (
+    "fit_wall_s",
+    "fit_cpu_s",
+    "peak_memory_mb",
+    "batch_ms_per_1k",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "model_size_bytes",
+    "device",
+    "money",
+)
+
+
 @dataclass(frozen=True)
 class CostRecord:
     """Everything one trained model cost, flattened for Optuna user attributes by :meth:`to_attrs`."""

@@ -9,19 +9,11 @@ from typing import Any
 
 import pandas as pd
 
+from advisor.benchmarking.costs import COST_KEYS
+
 __all__ = ["BenchmarkResult", "FamilyResult", "TrialRecord", "Verdict", "pareto_front"]
 
-LEADERBOARD_COSTS = (
-    "fit_wall_s",
-    "fit_cpu_s",
-    "peak_memory_mb",
-    "batch_ms_per_1k",
-    "latency_p50_ms",
-    "latency_p95_ms",
-    "model_size_bytes",
-    "device",
-    "money",
-)
+LEADERBOARD_COSTS = COST_KEYS
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from advisor.benchmarking.costs import (
+    COST_KEYS,
     CostRecord,
     FitCost,
     InferenceCost,
@@ -117,17 +118,7 @@ def test_cost_record_attrs_round_trip():
         money=0.01,
     )
     attrs = rec.to_attrs()
-    assert set(attrs) == {
-        "fit_wall_s",
-        "fit_cpu_s",
-        "peak_memory_mb",
-        "batch_ms_per_1k",
-        "latency_p50_ms",
-        "latency_p95_ms",
-        "model_size_bytes",
-        "device",
-        "money",
-    }
+    assert tuple(attrs) == COST_KEYS
     assert CostRecord.from_attrs(json.loads(json.dumps(attrs))) == rec
     no_inference = CostRecord(fit=rec.fit, model_size_bytes=10, device="cuda:0")
     back = CostRecord.from_attrs({**no_inference.to_attrs(), "other_attr": "ignored"})
