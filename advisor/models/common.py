@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d, validate_data
 
 __all__ = [
+    "TabularInputTags",
     "categorical_columns",
     "encode_classes",
     "n_threads",
@@ -87,3 +88,16 @@ def seed_from(random_state: Any) -> int:
 def n_threads(n_jobs: int | None) -> int:
     """Threads to use for ``n_jobs`` (scikit-learn convention: None is 1, -1 is all cores)."""
     return max(1, int(effective_n_jobs(n_jobs)))
+
+
+class TabularInputTags:
+    """Mixin: the estimator takes NaN and pandas categorical columns (scikit-learn input tags).
+
+    Put it before ``BaseEstimator`` in the bases so its ``__sklearn_tags__`` wraps BaseEstimator's.
+    """
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags

@@ -31,6 +31,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from advisor.models.common import (
+    TabularInputTags,
     encode_classes,
     is_categorical_dtype,
     n_threads,
@@ -89,7 +90,7 @@ def _recode(column: pd.Series, categories: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
-class _Boosting(BaseEstimator, ABC):
+class _Boosting(TabularInputTags, BaseEstimator, ABC):
     """What the four boosting estimators share: input preparation, fit flow, checks, tags."""
 
     _classifier = False
@@ -203,12 +204,6 @@ class _Boosting(BaseEstimator, ABC):
     def _predict_raw(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "booster_")
         return self._raw_predict(self._prepare(X, reset=False))
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
 
 
 class _BoostingClassifier(ClassifierMixin, _Boosting):
@@ -443,16 +438,23 @@ def _class_weight(ctx: FitContext) -> str | None:
     return "balanced" if ctx.is_classification and ctx.class_weight else None
 
 
-def lightgbm_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+def _sampling_and_regularization(trial: Any) -> dict[str, Any]:
+    """The part of the LightGBM and XGBoost spaces they share (suggested after the library-specific part)."""
     return {
-        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
-        "num_leaves": trial.suggest_int("num_leaves", 8, 256, log=True),
-        "min_child_samples": trial.suggest_int("min_child_samples", 1, 100, log=True),
         "subsample": trial.suggest_float("subsample", 0.5, 1.0),
         "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
         "reg_alpha": trial.suggest_float("reg_alpha", 1e-8, 10.0, log=True),
         "reg_lambda": trial.suggest_float("reg_lambda", 1e-8, 10.0, log=True),
         "n_estimators": MAX_ROUNDS,
+    }
+
+
+def lightgbm_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+    return {
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "num_leaves": trial.suggest_int("num_leaves", 8, 256, log=True),
+        "min_child_samples": trial.suggest_int("min_child_samples", 1, 100, log=True),
+        **_sampling_and_regularization(trial),
     }
 
 
@@ -480,11 +482,7 @@ def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
         "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
         "max_depth": trial.suggest_int("max_depth", 3, 10),
         "min_child_weight": trial.suggest_float("min_child_weight", 1.0, 100.0, log=True),
-        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
-        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
-        "reg_alpha": trial.suggest_float("reg_alpha", 1e-8, 10.0, log=True),
-        "reg_lambda": trial.suggest_float("reg_lambda", 1e-8, 10.0, log=True),
-        "n_estimators": MAX_ROUNDS,
+        **_sampling_and_regularization(trial),
     }
 
 

@@ -25,7 +25,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from advisor.models.common import encode_classes, is_categorical_dtype, regression_target, validate_features
+from advisor.models.common import (
+    TabularInputTags,
+    encode_classes,
+    is_categorical_dtype,
+    regression_target,
+    validate_features,
+)
 
 __all__ = ["PreprocessedClassifier", "PreprocessedModel", "PreprocessedRegressor", "TabularPreprocessor"]
 
@@ -154,7 +160,7 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         return self.transformer_.get_feature_names_out()
 
 
-class PreprocessedModel(BaseEstimator):
+class PreprocessedModel(TabularInputTags, BaseEstimator):
     """Base of the estimators that are a :class:`TabularPreprocessor` followed by a scikit-learn model.
 
     Subclasses set ``_encoding`` and implement ``_make_model()``. ``fit`` follows the fit protocol
@@ -190,12 +196,6 @@ class PreprocessedModel(BaseEstimator):
         check_is_fitted(self, "model_")
         X = validate_features(self, X, reset=False)
         return self.preprocessor_.transform(X)
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
 
 
 class PreprocessedClassifier(ClassifierMixin, PreprocessedModel):

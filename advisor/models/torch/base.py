@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 )
 
 from advisor.errors import InvalidArgumentError
+from advisor.models.common import TabularInputTags
 from advisor.models.torch.encoding import EncodedTable, TabularEncoder, is_categorical
 from advisor.models.torch.modules import ACTIVATIONS, NORMALIZATIONS, TabularMLP, auto_embedding_dim
 from advisor.models.torch.training import (
@@ -51,18 +52,13 @@ Progress = Callable[[int, float], bool]
 EvalSet = tuple[Any, Any]
 
 
-class BaseMLP(BaseEstimator, ABC):
+class BaseMLP(TabularInputTags, BaseEstimator, ABC):
     """Shared fit/predict machinery; not an estimator on its own (see MLPClassifier, MLPRegressor)."""
 
     _losses: tuple[str, ...] = ()
     _task: str = ""
 
     # ------------------------------------------------------------------ sklearn plumbing
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
