@@ -31,7 +31,7 @@ from advisor.data.dataset import Dataset
 from advisor.errors import InvalidArgumentError, ModalityError, TargetNotFoundError
 from advisor.hardware import Hardware, detect
 from advisor.models.persistence import AdvisorModel, save_model
-from advisor.models.registry import find
+from advisor.models.registry import MODULES, find
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling import profile as build_profile
 from advisor.profiling.profile import DatasetProfile
@@ -95,7 +95,7 @@ def run_benchmark(
     run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, t0)
     run.prepare()
     run.check_run_folder()
-    planned = families or [f for f in rec.plan.families]
+    planned = _check_families(families) if families is not None else list(rec.plan.families)
     searchable = run.searchable(planned)
     for name in searchable:
         run.search_and_refit(name)
@@ -458,6 +458,20 @@ class _Run:
                 message,
             )
         )
+
+
+def _check_families(families: list[str]) -> list[str]:
+    """Families asked for by name must exist: a typo is an error, not an empty benchmark."""
+    unknown = [f for f in families if f not in FAMILIES and find(f) is None]
+    if unknown or not families:
+        known = sorted(set(MODULES) | {f for f in FAMILIES if find(f) is not None})
+        raise InvalidArgumentError(
+            f"Unknown model famil{'ies' if len(unknown) > 1 else 'y'}: {', '.join(unknown)}."
+            if unknown
+            else "No model family was given.",
+            f"Choose from: {', '.join(known)}.",
+        )
+    return list(families)
 
 
 def _threads(profile: DatasetProfile, hardware: Hardware) -> int:

@@ -168,3 +168,10 @@ def test_bad_arguments_are_clear_errors(tmp_path: Path, diabetes: Dataset) -> No
         advisor.benchmark(no_target, budget=5, run_dir=tmp_path / "b")
     with pytest.raises(ModalityError):
         advisor.benchmark(advisor.datasets.load("digits"), budget=5, run_dir=tmp_path / "img")
+
+
+def test_unknown_family_names_are_an_error(tmp_path: Path, diabetes: Dataset) -> None:
+    with pytest.raises(InvalidArgumentError, match="Unknown model family: lightgmb"):
+        advisor.benchmark(diabetes, budget=Budget(trials=1), run_dir=tmp_path / "u", families=["lightgmb"])
+    with pytest.raises(InvalidArgumentError, match="No model family"):
+        advisor.benchmark(diabetes, budget=Budget(trials=1), run_dir=tmp_path / "u", families=[])
