@@ -24,6 +24,7 @@ _EXPORTS = {
     "profile": "advisor.api",
     "recommend": "advisor.api",
     "benchmark": "advisor.api",
+    "benchmark_suite": "advisor.api",
     "load_model": "advisor.api",
     "Budget": "advisor.benchmarking",
     "BenchmarkResult": "advisor.benchmarking",
@@ -32,8 +33,21 @@ _EXPORTS = {
     "DatasetProfile": "advisor.profiling",
     "Constraints": "advisor.rules",
     "Recommendation": "advisor.rules",
+    "SuiteEntry": "advisor.suite",
+    "SuiteResult": "advisor.suite",
 }
-_SUBMODULES = ("api", "benchmarking", "data", "datasets", "errors", "hardware", "models", "profiling", "rules")
+_SUBMODULES = (
+    "api",
+    "benchmarking",
+    "data",
+    "datasets",
+    "errors",
+    "hardware",
+    "models",
+    "profiling",
+    "rules",
+    "suite",
+)
 
 __all__ = [
     "AdvisorError",
@@ -44,9 +58,12 @@ __all__ = [
     "DatasetProfile",
     "Modality",
     "Recommendation",
+    "SuiteEntry",
+    "SuiteResult",
     "__version__",
     "api",
     "benchmark",
+    "benchmark_suite",
     "benchmarking",
     "data",
     "datasets",
@@ -59,15 +76,17 @@ __all__ = [
     "profiling",
     "recommend",
     "rules",
+    "suite",
 ]
 
 if TYPE_CHECKING:
-    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules
-    from advisor.api import benchmark, load, load_model, profile, recommend
+    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules, suite
+    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend
     from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.data import Dataset, Modality
     from advisor.profiling import DatasetProfile
     from advisor.rules import Constraints, Recommendation
+    from advisor.suite import SuiteEntry, SuiteResult
 
 
 def __getattr__(name: str) -> Any:

@@ -17,13 +17,16 @@ from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["benchmark", "load", "load_model", "profile", "recommend"]
+__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend"]
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from advisor.benchmarking import BenchmarkResult, Budget, ProgressEvent
     from advisor.models.persistence import AdvisorModel
+    from advisor.suite import SuiteResult
+    from advisor.suite.events import SuiteEvent
+    from advisor.suite.sources import SuiteSource
 
 
 def recommend(
@@ -93,6 +96,62 @@ def benchmark(
         run_dir=run_dir,
         families=families,
         price_per_hour=price_per_hour,
+        on_progress=on_progress,
+    )
+
+
+def benchmark_suite(
+    entries_or_path: SuiteSource,
+    out_dir: str | Path = "advisor-runs/suite",
+    jobs: int = 1,
+    *,
+    budget: Budget | float | dict[str, Any] | None = None,
+    seed: int | None = None,
+    target: str | None = None,
+    modality: str | None = None,
+    families: list[str] | None = None,
+    price_per_hour: float | None = None,
+    title: str | None = None,
+    reports: str | list[str] | tuple[str, ...] | None = ("html", "md", "json"),
+    propose_targets: bool = False,
+    drop_empty_columns: bool = False,
+    on_progress: Callable[[SuiteEvent], None] | None = None,
+) -> SuiteResult:
+    """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
+
+    ``entries_or_path`` is a suite file (YAML or TOML, see ``docs/suites.md``), a folder of datasets,
+    a path or bundled dataset name, an :class:`advisor.SuiteEntry`, or a list of these. Each dataset
+    is benchmarked with :func:`benchmark` in its own run folder ``out_dir/<dataset>``; ``out_dir/suite.json``
+    records every dataset's status (pending, running, done, failed, skipped), worker pid, timings and
+    error. A dataset that fails (bad input or a bug) is recorded and the others go on.
+
+    ``budget``, ``seed``, ``target``, ``modality``, ``families`` and ``price_per_hour`` apply to every
+    dataset whose suite entry does not set its own (and override the suite file's top-level values);
+    the budget defaults to 60 seconds per dataset. A dataset needs a target: its own (``.ts`` files,
+    image folders, bundled datasets), the entry's, ``target``, or, with ``propose_targets=True``, the
+    one the CLI would propose (recorded in the state's notes). Rerunning with the same ``out_dir``
+    reuses finished results whose dataset, target, seed and budget match, and resumes the rest.
+    ``reports`` (``"html,md,json"``, a list, or ``None``) go to ``out_dir/reports``.
+
+    >>> result = advisor.benchmark_suite(["diabetes", "credit_g"], budget=30, jobs=2)  # doctest: +SKIP
+    >>> result.summary()                                                               # doctest: +SKIP
+    """
+    from advisor.suite.runner import benchmark_suite as run_suite
+
+    return run_suite(
+        entries_or_path,
+        out_dir,
+        jobs,
+        budget=budget,
+        seed=seed,
+        target=target,
+        modality=modality,
+        families=families,
+        price_per_hour=price_per_hour,
+        title=title,
+        reports=reports,
+        propose_targets=propose_targets,
+        drop_empty_columns=drop_empty_columns,
         on_progress=on_progress,
     )
 

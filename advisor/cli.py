@@ -1,7 +1,9 @@
-"""The ``advisor`` command line: profile and recommend on a file, a folder or a bundled dataset.
+"""The ``advisor`` command line: profile, recommend and benchmark a file, a folder or a bundled dataset.
 
 advisor profile data.csv --target churn
 advisor recommend data.csv --target churn --interpretable --json
+advisor benchmark data.csv --target churn --budget 60
+advisor benchmark --suite suite.yaml --jobs 2 --out runs/suite     # many datasets, with reports
 advisor datasets
 """
 
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from rich.console import Console
@@ -127,12 +129,25 @@ def recommend(
 
 @app.command()
 def benchmark(
-    path: PathArg,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A CSV/TSV/Parquet file, an image folder or zip, an .npz, a .ts file or folder, or a bundled "
+            "dataset name. Several of them, a folder of datasets or a suite file (.yaml/.yml/.toml) run a suite.",
+            show_default=False,
+            metavar="PATH",
+        ),
+    ] = None,
     target: TargetOpt = None,
     budget: Annotated[
         float | None,
-        typer.Option(help="Wall-clock budget in seconds for the whole run (search, refits, test).", min=1.0),
-    ] = 60.0,
+        typer.Option(
+            help="Wall-clock budget in seconds for the whole run (search, refits, test); per dataset in a suite "
+            "(default: 60).",
+            min=1.0,
+            show_default=False,
+        ),
+    ] = None,
     trials: Annotated[
         int | None,
         typer.Option(help="Trial budget shared across families (with --budget, whichever ends first).", min=1),
@@ -140,15 +155,17 @@ def benchmark(
     run_dir: Annotated[
         str | None,
         typer.Option(
-            help="Run folder (Optuna storage, models, result.json) [default: advisor-runs/<dataset>]. "
+            help="Run folder (Optuna storage, models, result.json; default: advisor-runs/<dataset>). "
             "Rerun with the same folder to resume."
         ),
     ] = None,
     storage: Annotated[
         str | None,
-        typer.Option(help="Optuna storage URL, e.g. postgresql://user@host/db [default: SQLite in the run folder]."),
+        typer.Option(help="Optuna storage URL, e.g. postgresql://user@host/db (default: SQLite in the run folder)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for splits, samplers and models.")] = 0,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed for splits, samplers and models (default: 0).", show_default=False)
+    ] = None,
     families: Annotated[
         str | None, typer.Option(help="Comma-separated families to run instead of the recommendation's plan.")
     ] = None,
@@ -158,22 +175,57 @@ def benchmark(
     modality: ModalityOpt = None,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
+    suite: Annotated[
+        str | None,
+        typer.Option(help="Suite file (YAML or TOML): datasets with their targets and budgets (docs/suites.md)."),
+    ] = None,
+    out_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Suite output folder: a run folder per dataset, suite.json, reports/ "
+            "(default: advisor-runs/suite). Rerun with the same folder to skip finished datasets and resume.",
+        ),
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(help="Suite report formats, comma-separated: html, md, json, or none (default: all three)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="Suite datasets benchmarked at once, each in its own process (default: 1).", min=1
+        ),
+    ] = None,
 ) -> None:
     """Measure the recommended model families on this data and machine: a live progress bar, then a
-    leaderboard, Pareto fronts and whether the rules were right."""
+    leaderboard, Pareto fronts and whether the rules were right. Several datasets (or a folder, or
+    --suite FILE) run as a suite: a progress bar per dataset, a summary table, HTML/Markdown/JSON reports."""
+    paths = paths or []
+    if _is_suite(paths, suite, out_dir, report, jobs):
+        if run_dir is not None or storage is not None:
+            raise typer.BadParameter("--run-dir and --storage are for one dataset; a suite takes --out DIR")
+        _run_suite(
+            [*([suite] if suite else []), *paths],
+            SuiteOptions(target, budget, trials, seed, families, price_per_hour, modality, drop_empty_columns),
+            out_dir,
+            report,
+            jobs or 1,
+            as_json,
+        )
+        return
     from advisor.api import benchmark as run
     from advisor.benchmarking import Budget
 
-    if budget is None and trials is None:
-        raise typer.BadParameter("give --budget SECONDS and/or --trials N")
-    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    dataset = _load(paths[0], target, modality, drop_empty_columns, propose=True)
     chosen = [f.strip() for f in families.split(",")] if families else None
-    with _progress_display(budget, as_json) as on_progress:
+    seconds = budget if budget is not None else 60.0
+    with _progress_display(seconds, as_json) as on_progress:
         result = run(
             dataset,
-            budget=Budget(seconds=budget, trials=trials),
+            budget=Budget(seconds=seconds, trials=trials),
             storage=storage,
-            seed=seed,
+            seed=seed if seed is not None else 0,
             run_dir=run_dir,
             families=chosen,
             price_per_hour=price_per_hour,
@@ -185,6 +237,72 @@ def benchmark(
     from advisor.reporting.console import render_benchmark
 
     out.print(render_benchmark(result))
+
+
+class SuiteOptions(NamedTuple):
+    """The `benchmark` options that apply to every dataset of a suite (unless its suite entry says otherwise)."""
+
+    target: str | None
+    budget: float | None
+    trials: int | None
+    seed: int | None
+    families: str | None
+    price_per_hour: float | None
+    modality: ModalityOption | None
+    drop_empty_columns: bool
+
+
+def _is_suite(paths: list[str], suite: str | None, out_dir: str | None, report: str | None, jobs: int | None) -> bool:
+    """Suite mode: several paths, a suite file, a folder of datasets, or any suite-only option."""
+    if not paths and suite is None:
+        raise typer.BadParameter("give a PATH (a file, folder or bundled dataset name), several, or --suite FILE")
+    if suite is not None or len(paths) != 1 or any(v is not None for v in (out_dir, report, jobs)):
+        return True
+    from advisor.suite.discover import is_collection
+    from advisor.suite.suitefile import is_suite_file
+
+    return is_suite_file(paths[0]) or is_collection(paths[0])
+
+
+def _run_suite(
+    sources: list[str], options: SuiteOptions, out_dir: str | None, report: str | None, jobs: int, as_json: bool
+) -> None:
+    """Benchmark every dataset with bars on stderr, then print the summary table and the report paths."""
+    from contextlib import nullcontext
+
+    from advisor.api import benchmark_suite
+    from advisor.benchmarking import Budget
+    from advisor.suite.console import SuiteProgress, render_suite_summary
+
+    budget = Budget(seconds=options.budget, trials=options.trials) if options.budget or options.trials else None
+    display = nullcontext(None) if as_json else SuiteProgress(err)
+    with display as on_progress:
+        result = benchmark_suite(
+            sources,
+            out_dir or "advisor-runs/suite",
+            jobs,
+            budget=budget,
+            seed=options.seed,
+            target=options.target,
+            modality=options.modality.value if options.modality else None,
+            families=[f.strip() for f in options.families.split(",")] if options.families else None,
+            price_per_hour=options.price_per_hour,
+            reports=report if report is not None else "html,md,json",
+            propose_targets=True,
+            drop_empty_columns=options.drop_empty_columns,
+            on_progress=on_progress,
+        )
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        out.print(render_suite_summary(result))
+        for name, path in result.reports.items():
+            out.print(f"{name} report: {path}", soft_wrap=True, highlight=False)
+        out.print(f"suite state: {result.state_path}", soft_wrap=True, highlight=False)
+    if result.report_error:
+        err.print(f"[yellow]warning: no reports written: {result.report_error}[/]")
+    if result.failed:
+        raise typer.Exit(1 if any(d.error_kind == "bug" for d in result.failed) else 2)
 
 
 @app.command()
@@ -217,6 +335,20 @@ def hardware(as_json: JsonOpt = False) -> None:
         out.print(f"  {name:14s} {version}")
 
 
+@app.command("app")
+def dashboard(
+    port: Annotated[int | None, typer.Option(help="Port to serve on (default: Streamlit's, 8501).", min=1)] = None,
+    headless: Annotated[bool, typer.Option("--headless", help="Serve without opening a browser.")] = False,
+) -> None:
+    """Open the dashboard (Streamlit): upload data, see the recommendation, run a live benchmark, compare
+    results and download reports. Run folders go to ./advisor-runs (or $ADVISOR_RUNS_ROOT)."""
+    import subprocess
+
+    from advisor.app.launch import streamlit_command
+
+    raise typer.Exit(subprocess.call(streamlit_command(port=port, headless=headless)))
+
+
 def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool, propose: bool) -> Any:
     """Load the data; with no target on a table, propose one (and say why) on stderr."""
     from advisor.api import load
@@ -224,7 +356,14 @@ def _load(path: str, target: str | None, modality: ModalityOption | None, drop_e
     dataset = load(path, target=target, modality=modality.value if modality else None, drop_empty_columns=drop_empty)
     if target is None and dataset.y is None and propose:
         dataset = _with_proposed_target(dataset, path, modality, drop_empty)
+    _print_load_warnings(dataset.meta)
     return dataset
+
+
+def _print_load_warnings(meta: dict[str, Any]) -> None:
+    """What loading skipped (non-image files, empty class folders): said on stderr, never silently."""
+    for warning in meta.get("warnings", ()):
+        err.print(f"[yellow]warning: {warning}[/]")
 
 
 def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool) -> Any:
@@ -273,6 +412,8 @@ def _progress_display(budget: float | None, quiet: bool) -> Iterator[Callable[[A
             left = f"{max((event.budget_s or 0) - event.elapsed_s, 0):.0f}s left" if event.budget_s else ""
             trials = f"{event.trials_done}" + (f"/{event.trials_target}" if event.trials_target else "")
             status = f"{event.phase} {event.family} | trials {trials} | best loss: {best or '-'} | {left}"
+            if event.phase == "embed":  # a frozen encoder is embedding the dataset (once, then cached)
+                status = f"{event.message} | {left}"
             done = event.elapsed_s if event.budget_s else event.trials_done / max(event.trials_target or 1, 1)
             bar.update(task, completed=min(done, budget or 1.0), status=status)
 

@@ -69,6 +69,13 @@ class InferenceCost:
     latency_p50_ms: float
     latency_p95_ms: float
 
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "batch_ms_per_1k": self.batch_ms_per_1k,
+            "latency_p50_ms": self.latency_p50_ms,
+            "latency_p95_ms": self.latency_p95_ms,
+        }
+
 
 # --- memory -------------------------------------------------------------------------------------
 

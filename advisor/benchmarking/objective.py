@@ -28,17 +28,20 @@ __all__ = [
     "probe_costs",
     "run_trial",
     "score_model",
+    "take",
 ]
 
 #: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
 GBM_REPORT_EVERY = 25
+#: Families whose steps are boosting rounds (the rest are epochs or tree chunks).
+BOOSTED = ("lightgbm", "xgboost", "embedding_xgboost")
 #: Steps (rounds / epochs) before the median pruner may stop a trial.
 GBM_WARMUP_ROUNDS = 100
 EPOCH_WARMUP = 5
 
 
 def warmup_steps(family: str) -> int:
-    return GBM_WARMUP_ROUNDS if family in ("lightgbm", "xgboost") else EPOCH_WARMUP
+    return GBM_WARMUP_ROUNDS if family in BOOSTED else EPOCH_WARMUP
 
 
 #: Single-row predictions timed per trial (final models get 50).
@@ -60,14 +63,23 @@ class ModelClock:
 class PreparedData:
     """Model-ready features and encoded target, with the splits."""
 
-    X: pd.DataFrame
+    X: Any  # a DataFrame, an array (images, series) or a Series of texts: one row per item
     y: np.ndarray
     splits: Splits
     labels: list[str] | None
     task: str
 
-    def rows(self, idx: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        return self.X.iloc[idx], self.y[idx]
+    def rows(self, idx: np.ndarray) -> tuple[Any, np.ndarray]:
+        return take(self.X, idx), self.y[idx]
+
+
+def take(X: Any, idx: np.ndarray) -> Any:
+    """Rows of a DataFrame / Series (by position), an array, or a list."""
+    if hasattr(X, "iloc"):
+        return X.iloc[idx]
+    if isinstance(X, np.ndarray):
+        return X[idx]
+    return [X[int(i)] for i in idx]
 
 
 @dataclass
@@ -152,7 +164,7 @@ def _evaluate(
         return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock)
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
-    gbm = spec.name in ("lightgbm", "xgboost")
+    gbm = spec.name in BOOSTED
     reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name))
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
     loss, metrics = score_model(est, X_va, y_va, data, clock)

@@ -50,6 +50,7 @@ class FamilyResult:
     test_metrics: dict[str, float] = field(default_factory=dict)
     costs: dict[str, Any] = field(default_factory=dict)
     model_path: str | None = None
+    inputs: str = ""  # what the model reads, e.g. "MiniLM embeddings (384-d, frozen) + 8 tabular column(s)"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,10 @@ class BenchmarkResult:
     recommendation: dict[str, Any] | None = None
     price_per_hour: float | None = None
     notes: tuple[str, ...] = ()
+    #: Frozen-encoder embeddings computed for this run, by view: encoder, items, seconds, items_per_s, cached.
+    embeddings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The dataset's profile (``DatasetProfile.to_dict()``), for reports.
+    profile: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ views
     @property
@@ -110,6 +115,7 @@ class BenchmarkResult:
                 "family": f.family,
                 "label": f.label,
                 "kind": f.kind,
+                "inputs": f.inputs,
                 self.metric: f.test_metrics.get(self.metric),
             }
             row.update({f"test_{k}": v for k, v in f.test_metrics.items() if k != self.metric})

@@ -21,14 +21,16 @@ import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget, split_trials
+from advisor.benchmarking.costs import measure_inference, money
 from advisor.benchmarking.metrics import direction, primary_metric
-from advisor.benchmarking.objective import ModelClock, PreparedData, TrialOutcome, fit_final, run_trial
-from advisor.benchmarking.prepare import TablePreparer, encode_target
+from advisor.benchmarking.objective import ModelClock, PreparedData, TrialOutcome, fit_final, run_trial, take
+from advisor.benchmarking.prepare import encode_target
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
 from advisor.benchmarking.splits import make_splits
 from advisor.benchmarking.studies import open_study, trial_records
+from advisor.benchmarking.views import View, Views
 from advisor.data.dataset import Dataset
-from advisor.errors import InvalidArgumentError, ModalityError, TargetNotFoundError
+from advisor.errors import AdvisorError, InvalidArgumentError, TargetNotFoundError
 from advisor.hardware import Hardware, detect
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.registry import MODULES, find
@@ -41,15 +43,25 @@ __all__ = ["ProgressEvent", "run_benchmark"]
 
 log = logging.getLogger(__name__)
 ENSEMBLE = "dl_gbm_ensemble"
-GBMS = ("lightgbm", "xgboost")
+#: Ensemble members: the best boosted-tree model and the best network (by validation loss).
+GBMS = ("lightgbm", "xgboost", "embedding_xgboost")
+NETWORKS = ("mlp", "cnn", "rnn", "transformer")
 #: Share of a time budget kept back for the ensemble, result assembly and saving.
 FINAL_RESERVE = 0.04
 #: A family's first trial may run this share of the budget even past the family's window.
 FIRST_TRIAL_SHARE = 0.05
 #: Leftover time (share of the budget) worth a second round for the best family.
 LEFTOVER_MIN_SHARE = 0.05
+#: Small data is scored by k-fold cross-validation below this many rows, for tables and series only: on
+#: images and text every family reads a network's input or output, and k fits per trial cost too much.
+CV_BELOW_ROWS = 2000
+CV_MODALITIES = ("tabular", "timeseries")
+#: A final refit may run this many times its best trial's fit time past the family's window.
+REFIT_ALLOWANCE = 1.5
 #: Below this many cells (rows x features) models train on one thread.
 SMALL_DATA_CELLS = 200_000
+#: Features a text counts for in that size (the MiniLM embedding width).
+TEXT_CELLS = 384
 
 
 @dataclass(frozen=True)
@@ -139,31 +151,41 @@ class _Run:
     # ------------------------------------------------------------------ data
     def prepare(self) -> None:
         task = self.profile.task or "binary"
-        frame = self.dataset.X
-        if self.dataset.modality.value not in ("tabular",) or not hasattr(frame, "columns"):
-            raise ModalityError(
-                f"Benchmarking {self.dataset.modality.value} data is not available yet: the runner measures "
-                "tabular model families today.",
-                "Use advisor.recommend() for the rules' answer on this data.",
-            )
-        self.preparer = TablePreparer.from_profile(frame, self.profile)
+        self.modality = self.dataset.modality.value
         y, labels = encode_target(self.dataset.y, task)
         predefined = self.dataset.meta.get("predefined_split")
         test_rows = np.arange(predefined["train"], len(y)) if isinstance(predefined, dict) else None
-        splits = make_splits(y, task, seed=self.seed, predefined_test=test_rows)
-        self.data = PreparedData(self.preparer.transform(frame), y, splits, labels, task)
+        cv_below = CV_BELOW_ROWS if self.modality in CV_MODALITIES else 0
+        self.splits = make_splits(y, task, seed=self.seed, predefined_test=test_rows, cv_below=cv_below)
+        self.y, self.labels, self.task = y, labels, task
         self.metric = primary_metric(task, self.rec.plan.metric)
         self.higher_is_better = direction(self.metric) == "maximize"
         device = self.hardware.device if self.hardware.device != "mps" else "cpu"
+        self.views = Views(self.dataset, self.profile, self.run_dir, device, on_embed=self._embed_progress)
+        table = self.views.table()  # tables: fails early, with a clear message, when no column is usable
         self.ctx_base = dict(
             task=task,
             profile=self.profile,
             device=device,
-            n_jobs=_threads(self.profile, self.hardware),
+            n_jobs=_threads(self.profile, self.hardware, self.modality),
             seed=self.seed,
-            categorical_columns=tuple(self.preparer.categorical),
+            categorical_columns=tuple(table.categorical) if table is not None else (),
             class_weight=(self.profile.imbalance_ratio or 1.0) >= 3.0,
+            transfer=self.rec.transfer.strategy if self.rec.transfer is not None else None,
+            mixed=self.views.mixed,
         )
+        self._data: dict[str, PreparedData] = {}
+
+    def data_for(self, view: str) -> PreparedData:
+        """The model-ready data of one view (built, and for embeddings computed, on first use)."""
+        if view not in self._data:
+            built = self.views.get(view)
+            self._data[view] = PreparedData(built.X, self.y, self.splits, self.labels, self.task)
+        return self._data[view]
+
+    def _embed_progress(self, encoder: str, done: int, total: int, seconds: float) -> None:
+        rate = f" ({done / seconds:,.0f}/s)" if done and seconds > 0 else ""
+        self._emit("embed", encoder, None, f"{encoder} embeddings: {done:,}/{total:,}{rate}")
 
     def check_run_folder(self) -> None:
         """A run folder belongs to one dataset, target and seed: refuse to mix runs."""
@@ -171,7 +193,7 @@ class _Run:
             "dataset": self.dataset.name,
             "target": self.dataset.target,
             "rows": self.dataset.n_rows,
-            "task": self.data.task,
+            "task": self.task,
             "seed": self.seed,
         }
         path = self.run_dir / "run.json"
@@ -188,17 +210,20 @@ class _Run:
     def context(self, name: str) -> FitContext:
         return FitContext(**self.ctx_base, recipe=self.rec.recipes.get(name))
 
+    def view_of(self, spec: ModelSpec) -> View:
+        return self.views.get(spec.view_for(self.context(spec.name)))
+
     # ------------------------------------------------------------------ planning
     def searchable(self, planned: list[str]) -> list[str]:
         out = []
         for name in planned:
-            spec = find(name)
+            spec = find(name, self.modality)
             if name == ENSEMBLE:
                 continue
             if spec is None:
-                self.skipped[name] = "no model of this family is registered in the benchmark yet"
-            elif not spec.supports(self.dataset.modality.value, self.data.task):
-                self.skipped[name] = f"cannot run on {self.dataset.modality.value} {self.data.task} data"
+                self.skipped[name] = f"no model of this family is registered for {self.modality} data"
+            elif not spec.supports(self.modality, self.task):
+                self.skipped[name] = f"cannot run on {self.modality} {self.task} data"
             else:
                 out.append(name)
         shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
@@ -216,15 +241,20 @@ class _Run:
     # ------------------------------------------------------------------ search
     def search_and_refit(self, name: str, window_end: float | None = None) -> None:
         """Search the family within its window (or ``window_end``), then refit its best trial."""
-        spec = find(name)
+        spec = find(name, self.modality)
         assert spec is not None
         ctx = self.context(name)
+        try:
+            data = self.data_for(spec.view_for(ctx))
+        except AdvisorError as exc:  # this family's input cannot be built from the data: skip it, say why
+            self.skipped[name] = exc.problem
+            return
         if window_end is None:
             order = list(self.shares)
             window_end = self._window_end(name, order[order.index(name) :])
         study = self.studies.get(name) or open_study(self.storage, name, self.seed, spec, ctx)
         self.studies[name] = study
-        outcomes = self._search(study, spec, ctx, name, window_end)
+        outcomes = self._search(study, spec, ctx, name, window_end, data)
         completed = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
         if not completed:
             self.skipped[name] = (
@@ -237,7 +267,7 @@ class _Run:
         if name in self.finals and self.finals[name][1].best_trial == best.number:
             return  # a second round found nothing better: keep the final model
         self.skipped.pop(name, None)
-        self._refit(name, spec, ctx, best, window_end)
+        self._refit(name, spec, ctx, best, window_end, data)
 
     def use_leftover(self, names: list[str]) -> None:
         """Time left after every family had its window goes to the family with the best validation loss."""
@@ -253,7 +283,13 @@ class _Run:
         self.search_and_refit(best, window_end=self.deadline)
 
     def _search(
-        self, study: optuna.Study, spec: ModelSpec, ctx: FitContext, name: str, window_end: float | None
+        self,
+        study: optuna.Study,
+        spec: ModelSpec,
+        ctx: FitContext,
+        name: str,
+        window_end: float | None,
+        data: PreparedData,
     ) -> list[TrialOutcome]:
         target = self.trial_targets.get(name)
         done = _finished_count(study)
@@ -268,7 +304,7 @@ class _Run:
             if trial_deadline is False:
                 break
             start = time.monotonic()
-            outcome = run_trial(study, spec, ctx, self.data, trial_deadline, self.clock, self.price_per_hour)
+            outcome = run_trial(study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour)
             outcomes.append(outcome)
             done += 1
             self.trials_done += 1
@@ -303,19 +339,23 @@ class _Run:
         return trial_deadline
 
     def _refit(
-        self, name: str, spec: ModelSpec, ctx: FitContext, best: optuna.trial.FrozenTrial, window_end: float | None
+        self,
+        name: str,
+        spec: ModelSpec,
+        ctx: FitContext,
+        best: optuna.trial.FrozenTrial,
+        window_end: float | None,
+        data: PreparedData,
     ) -> None:
         self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on train + validation")
         costs_attr = best.user_attrs.get("costs", {})
-        deadline = None
-        if self.deadline is not None:
-            deadline = max(window_end or 0.0, time.monotonic() + 1.0)
+        deadline = self._refit_deadline(window_end, costs_attr.get("fit_wall_s"))
         try:
             est, test_metrics, costs = fit_final(
                 spec,
                 dict(best.params),
                 ctx,
-                self.data,
+                data,
                 costs_attr.get("n_steps"),
                 deadline,
                 self.clock,
@@ -324,19 +364,47 @@ class _Run:
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
-        path = save_model(
-            AdvisorModel(
-                name,
-                self.data.task,
-                est,
-                self.preparer,
-                self.data.labels,
-                {"params": dict(best.params), "trial": best.number},
-            ),
-            self.run_dir / "models" / f"{name}.pkl",
+        view = self.view_of(spec)
+        model = AdvisorModel(
+            name, self.task, est, view.preparer, self.labels, {"params": dict(best.params), "trial": best.number}
         )
-        result = self._family_result(name, best, test_metrics, costs, str(path))
-        self.finals[name] = (est, result)
+        costs = self._end_to_end_costs(model, view, costs)
+        path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
+        result = self._family_result(name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view))
+        self.finals[name] = (model, result)
+
+    def _inputs(self, spec: ModelSpec, view: View) -> str:
+        return spec.inputs_for(self.context(spec.name)) or view.description
+
+    def _end_to_end_costs(self, model: AdvisorModel, view: View, costs: dict[str, Any]) -> dict[str, Any]:
+        """For images, text and series, time predictions from raw data (encoders and feature extraction
+        included), and charge a frozen encoder's time on the training rows to the model's fit time."""
+        if not view.raw_input:
+            return costs
+        out = dict(costs)
+        raw_test = take(self.dataset.X, self.splits.test)
+        start = time.perf_counter()
+        inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=3.0)
+        self.clock.add(time.perf_counter() - start)
+        out.update(inference.to_dict())
+        out["inference_from"] = "raw input"
+        if view.embedding:
+            share = (len(self.splits.train) + len(self.splits.val)) / max(self.splits.n_rows, 1)
+            embed_s = float(view.embedding.get("seconds") or 0.0) * share
+            out["embed_s"] = round(embed_s, 3)
+            out["embed_items_per_s"] = view.embedding.get("items_per_s")
+            out["fit_wall_s"] = (out.get("fit_wall_s") or 0.0) + embed_s
+            out["money"] = money(out["fit_wall_s"], self.price_per_hour)
+        return out
+
+    def _refit_deadline(self, window_end: float | None, trial_fit_s: float | None) -> float | None:
+        """The refit keeps the rest of the family's window, and at least 1.5x its best trial's fit time (a
+        network cut short in its refit is not the model the search found), within the whole budget."""
+        if self.deadline is None or self.budget.seconds is None:
+            return None
+        now = time.monotonic()
+        wanted = now + max(1.0, REFIT_ALLOWANCE * float(trial_fit_s or 0.0))
+        return max(window_end or 0.0, min(wanted, self.t0 + self.budget.seconds))
 
     def _family_result(
         self,
@@ -346,6 +414,7 @@ class _Run:
         costs: dict[str, Any],
         model_path: str,
         reason: str = "",
+        inputs: str = "",
     ) -> FamilyResult:
         fam = FAMILIES.get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
@@ -368,21 +437,30 @@ class _Run:
             test_metrics=test_metrics,
             costs=costs,
             model_path=model_path,
+            inputs=inputs,
         )
 
     # ------------------------------------------------------------------ ensemble
     def ensemble(self) -> None:
+        """Average the best boosted-tree model and the best network (each on its own input), no refit."""
         from advisor.benchmarking.ensemble_step import build_ensemble
 
         gbms = [g for g in GBMS if g in self.finals]
-        if not gbms or "mlp" not in self.finals:
-            self.skipped[ENSEMBLE] = "needs a finished boosted-tree model and a finished MLP"
+        nets = [n for n in NETWORKS if n in self.finals]
+        if not gbms or not nets:
+            self.skipped[ENSEMBLE] = "needs a finished boosted-tree model and a finished network"
             return
-        gbm = min(gbms, key=lambda g: self.finals[g][1].best_value or float("inf"))
+        gbm = min(gbms, key=lambda g: _loss(self.finals[g][1]))
+        net = min(nets, key=lambda n: _loss(self.finals[n][1]))
+        members = [self.finals[gbm], self.finals[net]]
         try:
-            est, test_metrics, costs = build_ensemble(
-                [self.finals[gbm], self.finals["mlp"]],
-                self.data,
+            model, test_metrics, costs = build_ensemble(
+                members,
+                [self._test_input(m) for m, _ in members],
+                take(self.dataset.X, self.splits.test),
+                self.y[self.splits.test],
+                self.task,
+                self.labels,
                 self.context(ENSEMBLE),
                 self.clock,
                 self.price_per_hour,
@@ -390,16 +468,18 @@ class _Run:
         except Exception as exc:
             self.skipped[ENSEMBLE] = f"ensemble failed: {type(exc).__name__}: {exc}"[:300]
             return
-        path = save_model(
-            AdvisorModel(ENSEMBLE, self.data.task, est, self.preparer, self.data.labels, {"members": [gbm, "mlp"]}),
-            self.run_dir / "models" / f"{ENSEMBLE}.pkl",
-        )
+        path = save_model(model, self.run_dir / "models" / f"{ENSEMBLE}.pkl")
+        reason = f"averages the final {gbm} and {net} models"
         self.finals[ENSEMBLE] = (
-            est,
-            self._family_result(
-                ENSEMBLE, None, test_metrics, costs, str(path), reason=f"averages the final {gbm} and mlp models"
-            ),
+            model,
+            self._family_result(ENSEMBLE, None, test_metrics, costs, str(path), reason=reason, inputs=reason),
         )
+
+    def _test_input(self, model: AdvisorModel) -> Any:
+        """A member's test rows in its own (already built) input, so scoring never re-encodes."""
+        spec = find(model.family, self.modality)
+        assert spec is not None
+        return take(self.data_for(spec.view_for(self.context(model.family))).X, self.splits.test)
 
     # ------------------------------------------------------------------ result
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
@@ -417,7 +497,7 @@ class _Run:
         trials = tuple(trial_records(self.storage, [n for n in planned if n in self.shares]))
         result = BenchmarkResult(
             dataset=self.dataset.name,
-            task=self.data.task,
+            task=self.task,
             modality=self.dataset.modality.value,
             metric=self.metric,
             higher_is_better=self.higher_is_better,
@@ -437,6 +517,8 @@ class _Run:
             recommendation=_plain(self.rec.to_dict()),
             price_per_hour=self.price_per_hour,
             notes=tuple(self.notes),
+            embeddings={name: view.embedding for name, view in self.views.built.items() if view.embedding},
+            profile=_plain(self.profile.to_dict()),
         )
         result.save(self.run_dir / "result.json")
         self._emit("done", "", None, result.verdict.summary)
@@ -474,10 +556,17 @@ def _check_families(families: list[str]) -> list[str]:
     return list(families)
 
 
-def _threads(profile: DatasetProfile, hardware: Hardware) -> int:
-    """All cores for sizeable data; one thread for small tables, where thread start-up and contention
-    cost more than they save (measured: LightGBM on 768 rows fits 4-8x faster on 1 thread than on 2)."""
-    return hardware.cores if profile.rows * max(profile.features, 1) >= SMALL_DATA_CELLS else 1
+def _loss(result: FamilyResult) -> float:
+    return result.best_value if result.best_value is not None else float("inf")
+
+
+def _threads(profile: DatasetProfile, hardware: Hardware, modality: str = "tabular") -> int:
+    """All cores for sizeable data; one thread for small data, where thread start-up and contention cost
+    more than they save (measured: LightGBM on 768 rows fits 4-8x faster on 1 thread than on 2; XGBoost on
+    280 x 384 embeddings 1.6-5x faster). Size is rows x features; a text counts as TEXT_CELLS features
+    (the width of its sentence embedding). Frozen encoders always use every core."""
+    width = TEXT_CELLS if modality == "text" else max(profile.features, 1)
+    return hardware.cores if profile.rows * width >= SMALL_DATA_CELLS else 1
 
 
 def _plain(value: dict[str, Any]) -> dict[str, Any]:

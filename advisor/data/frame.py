@@ -53,7 +53,11 @@ def _tabular_reason(features: pd.DataFrame) -> str:
     )
 
 
-def _text_columns(features: pd.DataFrame, modality: Modality | None) -> tuple[list[str], str]:
+def _has_text(column: pd.Series) -> bool:
+    return bool(column.dropna().astype(str).str.strip().ne("").any())
+
+
+def _text_columns(features: pd.DataFrame, modality: Modality | None, where: str) -> tuple[list[str], str]:
     found = find_text_columns(features)
     if found:
         return [t.name for t in found], "; ".join(t.reason() for t in found)
@@ -68,7 +72,14 @@ def _text_columns(features: pd.DataFrame, modality: Modality | None) -> tuple[li
             f"{', '.join(map(str, features.columns[:20]))}).",
             "Drop the modality override, or pass a table with a text column.",
         )
-    best = max(stats, key=lambda s: s.mean_chars)
+    filled = [s for s in stats if _has_text(features[s.name])]
+    if not filled:
+        raise EmptyTextError(
+            f"Modality 'text' was requested, but text column '{stats[0].name}' in {where} is empty: "
+            "every value is blank or missing.",
+            "Fill in the text, or drop the modality override.",
+        )
+    best = max(filled, key=lambda s: s.mean_chars)
     return [best.name], f"{_requested(modality)}{best.reason().replace('free text', 'text')}"
 
 
@@ -191,7 +202,7 @@ def dataset_from_frame(
             )
 
     if modality in (None, Modality.TEXT):
-        text_columns, reason = _text_columns(features, modality)
+        text_columns, reason = _text_columns(features, modality, where)
         if text_columns:
             features = features.copy()
             for column in text_columns:

@@ -195,7 +195,8 @@ def build(params: dict[str, Any], ctx: FitContext) -> AveragingEnsemble:
 DL_GBM_ENSEMBLE = register(
     ModelSpec(
         name="dl_gbm_ensemble",
-        label="MLP + gradient boosting average",
+        label="Network + gradient boosting average",
+        modalities=("tabular", "image", "text", "timeseries"),
         allow_nan=True,
         native_categorical=True,
         uses_gpu=True,
@@ -205,8 +206,9 @@ DL_GBM_ENSEMBLE = register(
         build=build,
         requires=("gbm", "mlp"),
         notes=(
-            "requires=('gbm', 'mlp'): the best fitted model of lightgbm/xgboost (whichever scored better) "
-            "and the best fitted mlp, averaged with AveragingEnsemble.from_fitted (no refit, no search).",
+            "requires=('gbm', 'mlp'): the runner averages the best fitted boosted-tree model (lightgbm, xgboost or "
+            "embedding_xgboost) and the best fitted network (mlp, cnn, rnn or transformer), each on its own input "
+            "(advisor.benchmarking.ensemble_step.InputAverage; no refit, no search).",
             "Classification averages predict_proba (members must share classes_); regression averages predict.",
             "build() gives default LightGBM + default MLP (default LightGBM + XGBoost without the torch MLP).",
         ),

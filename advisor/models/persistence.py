@@ -32,19 +32,24 @@ class AdvisorModel:
     labels: list[str] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def _features(self, X: pd.DataFrame | np.ndarray) -> pd.DataFrame:
-        if not isinstance(X, pd.DataFrame):
+    def _features(self, X: Any) -> Any:
+        from advisor.benchmarking.prepare import TablePreparer
+
+        if isinstance(self.preparer, TablePreparer) and not isinstance(X, pd.DataFrame):
             X = pd.DataFrame(np.asarray(X), columns=self.preparer.columns)
         return self.preparer.transform(X)
 
-    def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
-        """Predictions in the target's original labels (classification) or units (regression)."""
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions in the target's original labels (classification) or units (regression).
+
+        ``X`` is raw data like the training data: a table, an image array ``(n, H, W[, C])``, texts, or a
+        list of ``(channels, length)`` series."""
         raw = np.asarray(self.estimator.predict(self._features(X)))
         if self.labels is None:
             return raw
         return np.asarray(self.labels, dtype=object)[raw.astype(int)]
 
-    def predict_proba(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns in the order of ``labels``."""
         if self.labels is None:
             raise WrongTypeError("predict_proba() needs a classification model.", "Use predict() for regression.")

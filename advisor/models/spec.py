@@ -45,6 +45,8 @@ class FitContext:
     seed: int = 0
     categorical_columns: tuple[str, ...] = ()
     class_weight: bool = False  # the recommendation asks for imbalance handling
+    transfer: str | None = None  # the rules' transfer strategy: 'feature_extraction' | 'partial_fine_tuning' | ...
+    mixed: bool = False  # text columns beside tabular ones (the data has both)
 
     @property
     def is_classification(self) -> bool:
@@ -75,6 +77,17 @@ class ModelSpec:
     build: Callable[[dict[str, Any], FitContext], BaseEstimator] | None = None
     requires: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: The representation of the data the estimator consumes (see ``advisor.benchmarking.views``), or a
+    #: function of the context choosing one (e.g. frozen embeddings for feature extraction).
+    view: str | Callable[[FitContext], str] = "table"
+    #: What the features are, in words, for the leaderboard (e.g. "TF-IDF of the text"); a function may use ctx.
+    inputs: str | Callable[[FitContext], str] = ""
 
     def supports(self, modality: str, task: str) -> bool:
         return modality in self.modalities and task in self.tasks
+
+    def view_for(self, ctx: FitContext) -> str:
+        return self.view(ctx) if callable(self.view) else self.view
+
+    def inputs_for(self, ctx: FitContext) -> str:
+        return self.inputs(ctx) if callable(self.inputs) else self.inputs

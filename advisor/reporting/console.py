@@ -178,19 +178,26 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
     """Leaderboard with costs, Pareto fronts, skipped families and the rules-vs-measured verdict."""
     board = result.leaderboard()
     table = Table(title=f"Leaderboard: {result.dataset} ({result.task}, test {result.metric}, device {result.device})")
-    for name in ("#", "family", "kind", result.metric, "trials", "fit s", "p50 ms", "size"):
-        table.add_column(name, justify="left" if name in ("family", "kind") else "right")
-    for row in board.itertuples(index=False):
-        r = row._asdict()
+    show_inputs = result.modality != "tabular"
+    names = ("#", "family", "kind", *(("inputs",) if show_inputs else ()), result.metric, "trials", "fit s", "p50 ms")
+    for name in (*names, "size"):
+        table.add_column(
+            name,
+            justify="left" if name in ("family", "kind", "inputs") else "right",
+            max_width=34 if name == "inputs" else None,
+            no_wrap=name != "inputs",
+        )
+    for row in board.to_dict("records"):
         table.add_row(
-            str(r["rank"]),
-            str(r["family"]),
-            str(r["kind"]),
-            _opt(r[result.metric], ".4f"),
-            f"{r['trials']}",
-            _opt(r["fit_wall_s"], ".2f"),
-            _opt(r["latency_p50_ms"], ".2f"),
-            _bytes(int(r["model_size_bytes"] or 0)),
+            str(row["rank"]),
+            str(row["family"]),
+            str(row["kind"]),
+            *((str(row.get("inputs") or ""),) if show_inputs else ()),
+            _opt(row[result.metric], ".4f"),
+            f"{row['trials']}",
+            _opt(row["fit_wall_s"], ".2f"),
+            _opt(row["latency_p50_ms"], ".2f"),
+            _bytes(int(row["model_size_bytes"] or 0)),
         )
     parts: list[RenderableType] = []
     if result.recommendation:
@@ -203,6 +210,16 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
     for f in result.families:
         if f.status != "ok":
             parts.append(Text(f"skipped {f.family}: {f.reason}", style="yellow"))
+    for stats in result.embeddings.values():
+        how = "reused from the run folder's cache" if stats.get("cached") else "computed once, cached in the run folder"
+        rate = f" ({stats['items_per_s']:,.0f} {stats.get('unit', 'items')}/s)" if stats.get("items_per_s") else ""
+        parts.append(
+            Text(
+                f"{stats['encoder']} embeddings: {stats['items']:,} {stats.get('unit', 'items')} in "
+                f"{stats['seconds']:.1f}s{rate}, {how}",
+                style="dim",
+            )
+        )
     parts.append(Text(result.verdict.summary, style="bold green" if result.verdict.agreed else "bold yellow"))
     parts.append(
         Text(

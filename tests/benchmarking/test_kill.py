@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import optuna
+import sqlalchemy.exc
 
 import advisor
 from advisor.benchmarking import Budget
@@ -30,6 +31,14 @@ def _finished(storage: str) -> dict[int, tuple[dict, float | None]]:
     return {t.number: (t.params, t.value) for t in study.get_trials() if t.state == optuna.trial.TrialState.COMPLETE}
 
 
+def _polled(storage: str) -> dict[int, tuple[dict, float | None]]:
+    """Poll while the child may still be creating the schema (two creators race on alembic_version)."""
+    try:
+        return _finished(storage)
+    except sqlalchemy.exc.SQLAlchemyError:
+        return {}
+
+
 def test_sigkill_then_rerun_keeps_every_finished_trial(tmp_path: Path) -> None:
     run_dir = tmp_path / "killed"
     storage = f"sqlite:///{run_dir / 'optuna.db'}"
@@ -37,7 +46,7 @@ def test_sigkill_then_rerun_keeps_every_finished_trial(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(run_dir), str(target)])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if (run_dir / "optuna.db").exists() and len(_finished(storage)) >= 3:
+        if (run_dir / "optuna.db").exists() and len(_polled(storage)) >= 3:
             break
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)

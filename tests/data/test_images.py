@@ -14,7 +14,6 @@ from advisor.errors import (
     InvalidArgumentError,
     ModalityError,
     SingleClassError,
-    UnsupportedFormatError,
 )
 
 
@@ -70,7 +69,7 @@ def test_junk_files_are_ignored(image_folder: Path) -> None:
     (image_folder / "__MACOSX" / "x.png").write_bytes(b"junk")
     (image_folder / "README.md").write_text("about the pets")
     ds = load(image_folder)
-    assert len(ds) == 5 and ds.meta["ignored_files"] == ["README.md"]
+    assert len(ds) == 5 and ds.meta["skipped_files"] == {"count": 1, "names": ["README.md"]}
 
 
 def test_wrapper_folder(tmp_path: Path, image_folder: Path) -> None:
@@ -78,10 +77,10 @@ def test_wrapper_folder(tmp_path: Path, image_folder: Path) -> None:
     assert ds.meta["class_names"] == ["cat", "dog"]
 
 
-def test_non_image_file_in_class_folder(image_folder: Path) -> None:
+def test_non_image_file_in_class_folder_is_skipped(image_folder: Path) -> None:
     (image_folder / "dog" / "notes.txt").write_text("good dog")
-    with pytest.raises(UnsupportedFormatError, match=r"'dog/notes\.txt' in class folder 'dog'"):
-        load(image_folder)
+    ds = load(image_folder)
+    assert len(ds) == 5 and ds.meta["skipped_files"] == {"count": 1, "names": ["dog/notes.txt"]}
 
 
 def test_corrupt_png(image_folder: Path) -> None:
@@ -97,10 +96,11 @@ def test_truncated_png(image_folder: Path, png: Callable[..., bytes]) -> None:
         load(image_folder)
 
 
-def test_empty_class_folder(image_folder: Path) -> None:
+def test_empty_class_folder_is_skipped_with_a_warning(image_folder: Path) -> None:
     (image_folder / "bird").mkdir()
-    with pytest.raises(EmptyDataError, match="Class folder 'bird' in folder 'pets' is empty"):
-        load(image_folder)
+    ds = load(image_folder)
+    assert ds.meta["class_names"] == ["cat", "dog"]
+    assert ds.meta["warnings"] == ["Skipped 1 class folder of folder 'pets' that holds no images: 'bird'."]
 
 
 def test_single_class_folder(tmp_path: Path, png: Callable[..., bytes]) -> None:
@@ -112,7 +112,7 @@ def test_single_class_folder(tmp_path: Path, png: Callable[..., bytes]) -> None:
 
 
 def test_folder_without_class_folders(tmp_path: Path) -> None:
-    with pytest.raises(EmptyDataError, match="no class subfolders"):
+    with pytest.raises(EmptyDataError, match="is empty: no class subfolders"):
         load(tmp_path)
 
 

@@ -95,7 +95,7 @@ def test_spec(context):
     ctx = context("binary")
     assert spec.name == "dl_gbm_ensemble" and spec.requires == ("gbm", "mlp")
     assert spec.search_space is None and spec.default_params(ctx) == {}
-    assert any("lightgbm/xgboost" in note for note in spec.notes)
+    assert any("lightgbm, xgboost or embedding_xgboost" in note for note in spec.notes)
 
 
 def test_build_is_default_lightgbm_and_mlp_or_xgboost(context, cancer):

@@ -31,3 +31,25 @@ def test_find_imports_only_the_family_module() -> None:
     with pytest.raises(InvalidArgumentError, match="Registered families"):
         get("no-such-family")
     assert "advisor.models.gbm" in sys.modules  # imported by registry() above
+
+
+def test_every_family_and_modality_in_the_module_map_registers_a_spec() -> None:
+    from advisor.models.registry import MODULES, all_specs
+    from advisor.rules import FAMILIES
+
+    specs = all_specs()
+    for family, per_modality in MODULES.items():
+        for modality in per_modality:
+            spec = specs[(family, modality)]
+            assert spec.name == family and modality in spec.modalities
+            if family != "dl_gbm_ensemble":
+                assert modality in FAMILIES[family].modalities  # the rules agree the family runs there
+                assert spec.search_space is not None and spec.default_params is not None
+
+
+def test_one_family_has_one_implementation_per_modality() -> None:
+    assert find("linear", "text").label.startswith("TF-IDF")
+    assert find("cnn", "image") is not find("cnn", "timeseries")
+    assert find("mlp", "image") is None
+    with pytest.raises(InvalidArgumentError, match="for image data"):
+        get("mlp", "image")

@@ -1,0 +1,102 @@
+"""Classical families on text, and the embeddings + XGBoost hybrid.
+
+- ``linear`` and ``lightgbm``: TF-IDF of the text (fitted on the training texts only) + logistic / ridge
+  regression or LightGBM (:mod:`advisor.models.text.tfidf`).
+- ``xgboost``: on a mixed table (text beside tabular columns) it reads the tabular columns only, the
+  tabular-only candidate the text families are compared with; on text alone, TF-IDF + XGBoost.
+- ``embedding_xgboost``: frozen MiniLM sentence embeddings, joined to the tabular columns of a mixed table,
+  + XGBoost. Embeddings are computed once per dataset and cached in the run folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from advisor.models import gbm
+from advisor.models.registry import register
+from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.text import tfidf
+
+__all__ = ["EMBEDDING_XGBOOST", "TEXT_LIGHTGBM", "TEXT_LINEAR", "TEXT_XGBOOST"]
+
+TFIDF = "TF-IDF of the text (word 1-2 grams)"
+
+TEXT_LINEAR = register(
+    ModelSpec(
+        name="linear",
+        label="TF-IDF + logistic / ridge regression",
+        modalities=("text",),
+        allow_nan=True,
+        search_space=tfidf.linear_space,
+        default_params=tfidf.linear_default,
+        build=tfidf.build_tfidf("linear"),
+        view="texts",
+        inputs=TFIDF,
+    )
+)
+TEXT_LIGHTGBM = register(
+    ModelSpec(
+        name="lightgbm",
+        label="TF-IDF + LightGBM",
+        modalities=("text",),
+        allow_nan=True,
+        iterative=True,
+        search_space=tfidf.lightgbm_space,
+        default_params=tfidf.lightgbm_default,
+        build=tfidf.build_tfidf("lightgbm"),
+        view="texts",
+        inputs=TFIDF,
+    )
+)
+
+
+def _mixed(ctx: FitContext) -> bool:
+    return ctx.mixed
+
+
+def _xgb_view(ctx: FitContext) -> str:
+    return "table" if _mixed(ctx) else "texts"
+
+
+def _xgb_inputs(ctx: FitContext) -> str:
+    return "tabular columns only (no text)" if _mixed(ctx) else TFIDF
+
+
+def _xgb_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
+    return gbm.xgboost_space(trial, ctx) if _mixed(ctx) else tfidf.xgboost_space(trial, ctx)
+
+
+def _xgb_default(ctx: FitContext) -> dict[str, Any]:
+    return gbm.xgboost_default(ctx) if _mixed(ctx) else tfidf.xgboost_default(ctx)
+
+
+def _xgb_build(params: dict[str, Any], ctx: FitContext) -> Any:
+    return gbm.xgboost_build(params, ctx) if _mixed(ctx) else tfidf.build_tfidf("xgboost")(params, ctx)
+
+
+TEXT_XGBOOST = register(
+    ModelSpec(
+        name="xgboost",
+        label="XGBoost (tabular columns of a mixed table; TF-IDF on text alone)",
+        modalities=("text",),
+        allow_nan=True,
+        native_categorical=True,
+        uses_gpu=True,
+        iterative=True,
+        search_space=_xgb_space,
+        default_params=_xgb_default,
+        build=_xgb_build,
+        view=_xgb_view,
+        inputs=_xgb_inputs,
+    )
+)
+EMBEDDING_XGBOOST = register(
+    replace(
+        gbm.XGBOOST,
+        name="embedding_xgboost",
+        label="MiniLM embeddings + XGBoost",
+        modalities=("text",),
+        view="text_embedding",
+    )
+)

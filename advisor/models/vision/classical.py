@@ -1,0 +1,33 @@
+"""Classical families on images, and the embeddings + XGBoost hybrid.
+
+- ``linear`` and ``lightgbm`` read the ``pixels`` input: downsampled pixel intensities plus histograms of
+  gradient orientations (:class:`advisor.models.vision.features.PixelFeatures`), the classical baseline.
+- ``embedding_xgboost`` reads frozen EfficientNet-Lite0 embeddings (``image_embedding``), computed once per
+  dataset and cached in the run folder, and learns the task with XGBoost.
+
+Search spaces and defaults are the tabular ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from advisor.models import gbm, linear
+from advisor.models.registry import register
+
+__all__ = ["EMBEDDING_XGBOOST", "IMAGE_LIGHTGBM", "IMAGE_LINEAR"]
+
+CLASSIFICATION = ("binary", "multiclass")
+
+IMAGE_LINEAR = register(replace(linear.LINEAR, modalities=("image",), tasks=CLASSIFICATION, view="pixels"))
+IMAGE_LIGHTGBM = register(replace(gbm.LIGHTGBM, modalities=("image",), tasks=CLASSIFICATION, view="pixels"))
+EMBEDDING_XGBOOST = register(
+    replace(
+        gbm.XGBOOST,
+        name="embedding_xgboost",
+        label="EfficientNet-Lite0 embeddings + XGBoost",
+        modalities=("image",),
+        tasks=CLASSIFICATION,
+        view="image_embedding",
+    )
+)
