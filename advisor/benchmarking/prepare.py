@@ -7,6 +7,7 @@ The same :class:`TablePreparer` is fitted once per benchmark and saved inside ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,13 +82,22 @@ class TablePreparer:
         return out
 
 
-def encode_target(y: pd.Series, task: str) -> tuple[np.ndarray, list[str] | None]:
-    """Classification labels -> integer codes 0..k-1 (and the label names); regression -> float."""
+def encode_target(y: pd.Series, task: str) -> tuple[np.ndarray, list[Any] | None]:
+    """Classification labels -> integer codes 0..k-1 (and the labels, in their own type); regression -> float.
+
+    Codes follow the labels' natural order as text ('2' < '10'), so they are the same whatever the type.
+    """
     if task == "regression":
         return pd.to_numeric(y, errors="coerce").to_numpy(dtype=float), None
-    labels = sorted(y.astype(str).unique().tolist(), key=_natural)
-    codes = pd.Categorical(y.astype(str), categories=labels).codes
-    return codes.astype(np.int64), labels
+    names = sorted(y.astype(str).unique().tolist(), key=_natural)
+    codes = pd.Categorical(y.astype(str), categories=names).codes
+    originals = {str(v): _python(v) for v in pd.unique(y.dropna())}
+    return codes.astype(np.int64), [originals.get(name, name) for name in names]
+
+
+def _python(value: Any) -> Any:
+    """A label as a plain Python value (numpy 1 -> 1), so saved models predict the target's own values."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _natural(label: str) -> tuple[int, float | str]:

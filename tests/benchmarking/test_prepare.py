@@ -43,3 +43,11 @@ def test_encode_target() -> None:
     assert labels == ["2", "10", "a", "b"] and codes.tolist() == [3, 2, 3, 1, 0]
     values, none = encode_target(pd.Series([1.5, 2.5]), "regression")
     assert none is None and values.tolist() == [1.5, 2.5]
+
+
+def test_labels_keep_their_own_type() -> None:
+    codes, labels = encode_target(pd.Series([10, 2, 2, 10, 1]), "multiclass")
+    assert labels == [1, 2, 10] and all(type(v) is int for v in labels)
+    assert codes.tolist() == [2, 1, 1, 2, 0]
+    _, text = encode_target(pd.Series(["b", "a", None, "a"]).dropna(), "binary")
+    assert text == ["a", "b"]

@@ -1,0 +1,115 @@
+"""What a dashboard job's process runs: load the data, benchmark it, write progress as JSON lines.
+
+Started by :func:`advisor.app.jobs.start_job` as ``python -m advisor.app_worker RUN_DIR``. It reads
+``RUN_DIR/job.json``, calls :func:`advisor.load` and :func:`advisor.benchmark` (which saves
+``result.json`` and the models into the run folder), and appends every progress event to
+``RUN_DIR/progress.jsonl``. Then it writes the HTML / Markdown / JSON reports into ``RUN_DIR/reports``
+and only then passes on the runner's ``done`` event, so the page finds a finished run with its reports.
+Bad input ends it with an ``error`` line holding the problem and the fix; a bug also prints its traceback
+to ``worker.log``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from advisor.app.jobs import JOB_FILE, LOG_FILE, JobSpec, append_event
+from advisor.errors import AdvisorError, DataNotFoundError
+
+if TYPE_CHECKING:
+    from advisor.benchmarking import BenchmarkResult
+
+__all__ = ["main", "run"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the job of the run folder given as the one argument; 0 done, 2 bad input, 1 a bug."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m advisor.app_worker RUN_DIR", file=sys.stderr)
+        return 2
+    run_dir = Path(args[0])
+    held: list[dict[str, Any]] = []
+
+    def on_progress(event: Any) -> None:
+        data = _event_dict(event)
+        if data["phase"] == "done":
+            held.append(data)  # said once the reports are written
+        else:
+            append_event(run_dir, data)
+
+    try:
+        spec = read_spec(run_dir)
+        result = run(spec, on_progress)
+        _write_reports(result, run_dir)
+        for data in held:
+            append_event(run_dir, data)
+    except AdvisorError as exc:
+        append_event(run_dir, {"phase": "error", "problem": exc.problem, "fix": exc.fix})
+        return 2
+    except Exception as exc:  # a bug: the traceback goes to the log, a short message to the page
+        traceback.print_exc()
+        append_event(
+            run_dir,
+            {
+                "phase": "error",
+                "problem": f"Unexpected error: {type(exc).__name__}: {exc}",
+                "fix": f"This is a bug in advisor; the traceback is in {run_dir / LOG_FILE}. Please report it.",
+            },
+        )
+        return 1
+    return 0
+
+
+def read_spec(run_dir: Path) -> JobSpec:
+    """The job's :class:`JobSpec` from ``RUN_DIR/job.json``."""
+    import json
+
+    try:
+        record = json.loads((run_dir / JOB_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataNotFoundError(
+            f"No job in '{run_dir}' ({JOB_FILE} is missing).", "Start it from the dashboard."
+        ) from None
+    return JobSpec.from_dict(record["spec"])
+
+
+def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
+    """Load the data and benchmark it as ``spec`` says (the page's recommendation decides the families)."""
+    from advisor.api import benchmark, load
+    from advisor.benchmarking import Budget
+    from advisor.rules import Recommendation
+
+    dataset = load(spec.source, target=spec.target, modality=spec.modality, max_bytes=spec.max_bytes)
+    recommendation = Recommendation.from_dict(spec.recommendation) if spec.recommendation else None
+    return benchmark(
+        dataset,
+        recommendation,
+        budget=Budget(seconds=spec.seconds, trials=spec.trials),
+        seed=spec.seed,
+        run_dir=spec.run_dir,
+        price_per_hour=spec.price_per_hour,
+        on_progress=on_progress,
+    )
+
+
+def _write_reports(result: BenchmarkResult, run_dir: Path) -> None:
+    """The run's reports; a failure here is logged and left to the page, which tries again and says why."""
+    from advisor.app.downloads import ensure_reports
+
+    try:
+        ensure_reports(result, run_dir)
+    except Exception:
+        traceback.print_exc()
+
+
+def _event_dict(event: Any) -> dict[str, Any]:
+    """A progress event as plain JSON (non-finite losses become None)."""
+    data = asdict(event)
+    data["best"] = {k: (v if v == v and abs(v) != float("inf") else None) for k, v in data["best"].items()}
+    return data
