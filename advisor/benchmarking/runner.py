@@ -56,8 +56,10 @@ LEFTOVER_MIN_SHARE = 0.05
 #: images and text every family reads a network's input or output, and k fits per trial cost too much.
 CV_BELOW_ROWS = 2000
 CV_MODALITIES = ("tabular", "timeseries")
-#: A final refit may run this many times its best trial's fit time past the family's window.
+#: A final refit may run this many times its best trial's fit time past the family's window, but no more
+#: than this share of the budget (so one family's refit cannot starve the families after it).
 REFIT_ALLOWANCE = 1.5
+REFIT_MAX_SHARE = 0.10
 #: Below this many cells (rows x features) models train on one thread.
 SMALL_DATA_CELLS = 200_000
 #: Features a text counts for in that size (the MiniLM embedding width).
@@ -331,7 +333,10 @@ class _Run:
         if not durations:  # nothing finished yet: give the default a fair slice, within the global deadline
             if attempts >= 3 and now >= window_end:
                 return False
-            return min(self.deadline, max(window_end, now + FIRST_TRIAL_SHARE * (self.budget.seconds or 0.0)))
+            # at most half the window, so the final refit has the other half (a slow first trial, e.g.
+            # boosting on 1,280-d embeddings, would otherwise leave the refit nothing and starve later families)
+            half = now + 0.5 * max(window_end - now, 0.0)
+            return min(self.deadline, max(half, now + FIRST_TRIAL_SHARE * (self.budget.seconds or 0.0)))
         typical = float(np.median(durations))
         trial_deadline = window_end - 1.3 * typical  # keep time for the final refit
         if now + (0.0 if spec.iterative else typical) >= trial_deadline:
@@ -398,13 +403,13 @@ class _Run:
         return out
 
     def _refit_deadline(self, window_end: float | None, trial_fit_s: float | None) -> float | None:
-        """The refit keeps the rest of the family's window, and at least 1.5x its best trial's fit time (a
-        network cut short in its refit is not the model the search found), within the whole budget."""
+        """The refit keeps the rest of the family's window, and up to 1.5x its best trial's fit time (a network
+        cut short in its refit is not the model the search found), at most 10% of the budget past the window."""
         if self.deadline is None or self.budget.seconds is None:
             return None
         now = time.monotonic()
-        wanted = now + max(1.0, REFIT_ALLOWANCE * float(trial_fit_s or 0.0))
-        return max(window_end or 0.0, min(wanted, self.t0 + self.budget.seconds))
+        extra = min(REFIT_ALLOWANCE * float(trial_fit_s or 0.0), REFIT_MAX_SHARE * self.budget.seconds)
+        return max(window_end or 0.0, min(now + max(1.0, extra), self.t0 + self.budget.seconds))
 
     def _family_result(
         self,

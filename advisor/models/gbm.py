@@ -510,6 +510,12 @@ def xgboost_default(ctx: FitContext) -> dict[str, Any]:
     }
 
 
+def xgboost_embedding_default(ctx: FitContext) -> dict[str, Any]:
+    """The default on frozen embeddings (hundreds of dense columns): a faster rate, shallower trees and half the
+    columns per tree, so a round costs less and fewer rounds are needed (a point of :func:`xgboost_space`)."""
+    return {**xgboost_default(ctx), "learning_rate": 0.1, "max_depth": 4, "colsample_bytree": 0.5}
+
+
 def xgboost_build(params: dict[str, Any], ctx: FitContext) -> _XGBoost:
     params = {"n_estimators": MAX_ROUNDS, **params}
     common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}

@@ -95,6 +95,7 @@ EMBEDDING_XGBOOST = register(
     replace(
         gbm.XGBOOST,
         name="embedding_xgboost",
+        default_params=gbm.xgboost_embedding_default,
         label="MiniLM embeddings + XGBoost",
         modalities=("text",),
         view="text_embedding",

@@ -25,6 +25,7 @@ EMBEDDING_XGBOOST = register(
     replace(
         gbm.XGBOOST,
         name="embedding_xgboost",
+        default_params=gbm.xgboost_embedding_default,
         label="EfficientNet-Lite0 embeddings + XGBoost",
         modalities=("image",),
         tasks=CLASSIFICATION,
