@@ -8,6 +8,7 @@ finished trials are kept and never repeated.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -178,12 +179,19 @@ class _Run:
         )
         self._data: dict[str, PreparedData] = {}
 
-    def data_for(self, view: str) -> PreparedData:
-        """The model-ready data of one view (built, and for embeddings computed, on first use)."""
-        if view not in self._data:
+    def data_for(self, view: str, family: str | None = None) -> PreparedData:
+        """The model-ready data of one view (built, and for embeddings computed, on first use).
+
+        Networks are scored on the validation part even where classical families cross-validate small data:
+        k network fits per trial would leave a deep family one trial, or none, within its share of the budget.
+        """
+        holdout = family is not None and family in FAMILIES and FAMILIES[family].kind == "deep"
+        key = f"{view}:holdout" if holdout and self.splits.cross_validated else view
+        if key not in self._data:
             built = self.views.get(view)
-            self._data[view] = PreparedData(built.X, self.y, self.splits, self.labels, self.task)
-        return self._data[view]
+            splits = dataclasses.replace(self.splits, folds=()) if key.endswith(":holdout") else self.splits
+            self._data[key] = PreparedData(built.X, self.y, splits, self.labels, self.task)
+        return self._data[key]
 
     def _embed_progress(self, encoder: str, done: int, total: int, seconds: float) -> None:
         rate = f" ({done / seconds:,.0f}/s)" if done and seconds > 0 else ""
@@ -247,7 +255,7 @@ class _Run:
         assert spec is not None
         ctx = self.context(name)
         try:
-            data = self.data_for(spec.view_for(ctx))
+            data = self.data_for(spec.view_for(ctx), name)
         except AdvisorError as exc:  # this family's input cannot be built from the data: skip it, say why
             self.skipped[name] = exc.problem
             return
