@@ -210,9 +210,10 @@ def verdict(families: tuple[FamilyResult, ...], ranking: list[str], metric: str,
     }
     if not measured:
         return Verdict(metric, None, None, False, None, None, "Nothing was measured.")
-    order = sorted(measured, key=lambda k: measured[k], reverse=higher_is_better)
-    winner = order[0]
     recommended = next((f for f in ranking if f in measured), None)
+    # best first; on an exact tie the rules' pick counts as the winner (a tie is not a wrong call)
+    order = sorted(measured, key=lambda k: (-measured[k] if higher_is_better else measured[k], k != recommended))
+    winner = order[0]
     if recommended is None:
         return Verdict(metric, None, winner, False, None, None, f"{winner} won; no ranked family was measured.")
     gap = measured[winner] - measured[recommended]

@@ -23,3 +23,21 @@ def test_verdict_agrees_or_reports_the_margin() -> None:
     assert "measurement wins" in wrong.summary
     rmse = verdict((_fam("a", 1.0), _fam("b", 2.0)), ["b"], "accuracy", False)
     assert rmse.winner == "a" and rmse.margin == 1.0
+
+
+def test_a_tie_with_the_rules_pick_counts_as_agreement() -> None:
+    from advisor.benchmarking.results import FamilyResult, verdict
+
+    fams = tuple(
+        FamilyResult(family=name, label=name, kind="classical", status="ok", test_metrics={"accuracy": 1.0})
+        for name in ("linear", "lightgbm")
+    )
+    v = verdict(fams, ["lightgbm", "linear"], "accuracy", True)
+    assert v.agreed and v.winner == "lightgbm" and v.margin == 0.0
+    beaten = verdict(
+        (*fams[:1], FamilyResult("cnn", "cnn", "deep", "ok", test_metrics={"accuracy": 0.9})),
+        ["cnn"],
+        "accuracy",
+        True,
+    )
+    assert not beaten.agreed and beaten.winner == "linear" and beaten.margin == 0.1
