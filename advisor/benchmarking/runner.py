@@ -57,6 +57,10 @@ LEFTOVER_MIN_SHARE = 0.05
 #: images and text every family reads a network's input or output, and k fits per trial cost too much.
 CV_BELOW_ROWS = 2000
 CV_MODALITIES = ("tabular", "timeseries")
+#: Fine-tuning a pretrained network on a CPU is planned up to this many items (texts of CPU_FINE_TUNE_WORDS
+#: words; longer texts count for more): measured on 2 cores, partial MiniLM fine-tuning runs 9-14 texts/s.
+CPU_FINE_TUNE_MAX_ITEMS = 10_000
+CPU_FINE_TUNE_WORDS = 20.0
 #: A final refit may run this many times its best trial's fit time past the family's window, but no more
 #: than this share of the budget (so one family's refit cannot starve the families after it).
 REFIT_ALLOWANCE = 1.5
@@ -174,10 +178,27 @@ class _Run:
             seed=self.seed,
             categorical_columns=tuple(table.categorical) if table is not None else (),
             class_weight=(self.profile.imbalance_ratio or 1.0) >= 3.0,
-            transfer=self.rec.transfer.strategy if self.rec.transfer is not None else None,
+            transfer=self._transfer_strategy(device),
             mixed=self.views.mixed,
         )
         self._data: dict[str, PreparedData] = {}
+
+    def _transfer_strategy(self, device: str) -> str | None:
+        """The rules' transfer strategy, except that fine-tuning on a CPU falls back to feature extraction when
+        the data is too large to fine-tune within a benchmark (the framework: fine-tuning 'needs' a GPU)."""
+        strategy = self.rec.transfer.strategy if self.rec.transfer is not None else None
+        if strategy in (None, "feature_extraction") or device != "cpu":
+            return strategy
+        work = self.profile.rows
+        if self.profile.text is not None:  # a text costs about its length in tokens, up to the 128 read
+            work *= min(max(self.profile.text.mean_words, 1.0), 128.0) / CPU_FINE_TUNE_WORDS
+        if work <= CPU_FINE_TUNE_MAX_ITEMS:
+            return strategy
+        self.notes.append(
+            f"transfer: {strategy.replace('_', ' ')} of {self.profile.rows:,} items on a CPU would not fit a "
+            "benchmark budget; the transformer family uses feature extraction (frozen embeddings + a trained head)"
+        )
+        return "feature_extraction"
 
     def data_for(self, view: str, family: str | None = None) -> PreparedData:
         """The model-ready data of one view (built, and for embeddings computed, on first use).

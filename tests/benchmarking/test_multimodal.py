@@ -5,6 +5,7 @@ Time budgets keep these tests short; they check what every run must produce, not
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +66,22 @@ def test_image_ensemble_averages_members_on_their_own_inputs(tmp_path: Path, dig
     proba = model.predict_proba(digits_small.X[:20])
     members = [advisor.load_model(result.family(f).model_path) for f in ("lightgbm", "cnn")]
     assert np.allclose(proba, np.mean([m.predict_proba(digits_small.X[:20]) for m in members], axis=0))
+
+
+def test_fine_tuning_large_text_on_a_cpu_falls_back_to_feature_extraction(reviews_small: Dataset) -> None:
+    from advisor.benchmarking import runner
+
+    def strategy(rows: int, words: float, device: str = "cpu") -> str | None:
+        run = object.__new__(runner._Run)
+        run.notes = []
+        profile = advisor.profile(reviews_small)
+        run.profile = profile.with_changes(rows=rows, text=dataclasses.replace(profile.text, mean_words=words))
+        run.rec = advisor.recommend(profile)
+        run.rec = dataclasses.replace(
+            run.rec, transfer=dataclasses.replace(run.rec.transfer, strategy="full_fine_tuning")
+        )
+        return run._transfer_strategy(device)
+
+    assert strategy(5_000, 16.0) == "full_fine_tuning"  # SMS-sized: fine-tuning fits a CPU budget
+    assert strategy(23_000, 60.0) == "feature_extraction"  # reviews-sized: not on 2 cores
+    assert strategy(23_000, 60.0, device="cuda") == "full_fine_tuning"
