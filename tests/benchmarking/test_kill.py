@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import optuna
-import sqlalchemy.exc
 
 import advisor
 from advisor.benchmarking import Budget
@@ -31,12 +32,14 @@ def _finished(storage: str) -> dict[int, tuple[dict, float | None]]:
     return {t.number: (t.params, t.value) for t in study.get_trials() if t.state == optuna.trial.TrialState.COMPLETE}
 
 
-def _polled(storage: str) -> dict[int, tuple[dict, float | None]]:
-    """Poll while the child may still be creating the schema (two creators race on alembic_version)."""
+def _complete_while_running(db: Path) -> int:
+    """Finished trials, read without Optuna: opening the storage would also create its schema, racing the child
+    that is creating it (both insert alembic_version; the loser crashes). Read-only SQLite never writes."""
     try:
-        return _finished(storage)
-    except sqlalchemy.exc.SQLAlchemyError:
-        return {}
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as con:
+            return int(con.execute("SELECT COUNT(*) FROM trials WHERE state = 'COMPLETE'").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 def test_sigkill_then_rerun_keeps_every_finished_trial(tmp_path: Path) -> None:
@@ -46,7 +49,7 @@ def test_sigkill_then_rerun_keeps_every_finished_trial(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(run_dir), str(target)])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if (run_dir / "optuna.db").exists() and len(_polled(storage)) >= 3:
+        if (run_dir / "optuna.db").exists() and _complete_while_running(run_dir / "optuna.db") >= 3:
             break
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
