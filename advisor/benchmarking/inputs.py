@@ -226,11 +226,13 @@ class EmbeddingInput:
         return [*(f"emb_{i}" for i in range(self.dim)), *table]
 
     def items(self, X: Any) -> Any:
-        """The raw items the encoder sees (texts or images)."""
-        items = self.source.transform(X)
+        """The raw items the encoder sees (texts or images); an empty text is allowed (it encodes too)."""
+        return self.source.transform(X)
+
+    def check_training_items(self, items: Any) -> None:
+        """Training data must have some text to learn from (a prediction may have none)."""
         if self.encoder == TEXT_ENCODER and not items.str.strip().astype(bool).any():
             raise EmptyTextError("Every text is empty.", "Pass rows with text in the text column(s).")
-        return items
 
     def encode(self, items: Any, progress: Progress | None = None) -> np.ndarray:
         """Embeddings ``(n, dim)`` float32 for raw items, batch by batch (``progress(done, total)``)."""

@@ -177,6 +177,7 @@ class Views:
 
     def _embedding_view(self, name: str, prep: EmbeddingInput) -> View:
         items = prep.items(self.dataset.X)
+        prep.check_training_items(items)
         key = f"{prep.encoder}-{prep.image_size if prep.encoder == IMAGE_ENCODER else prep.max_tokens}"
         path = self.run_dir / "embeddings" / f"{key}-{fingerprint(items)}.npy"
         embeddings, stats = self._cached_embeddings(path, prep, items)

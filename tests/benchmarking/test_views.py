@@ -83,3 +83,19 @@ def test_fingerprint_changes_with_the_data() -> None:
     changed = images.copy()
     changed[1, 2, 2, 0] = 1
     assert fingerprint(images) != fingerprint(changed)
+
+
+def test_a_saved_hybrid_predicts_rows_whose_text_is_missing(tmp_path: Path, reviews_small: Dataset) -> None:
+    view = _views(reviews_small, tmp_path).get("text_embedding")
+    row = reviews_small.X.head(1).copy()
+    row["Review Text"] = None
+    out = view.preparer.transform(row)  # an empty text encodes; the tabular columns carry the row
+    assert out.shape == (1, view.X.shape[1]) and np.isfinite(out.iloc[0, :384].to_numpy()).all()
+
+
+def test_training_text_must_not_be_all_empty(tmp_path: Path, sms_small: Dataset) -> None:
+    from advisor.errors import EmptyTextError
+
+    blank = Dataset(X=sms_small.X.assign(text=""), y=sms_small.y, modality="text", text_columns=("text",))
+    with pytest.raises(EmptyTextError):
+        _views(blank, tmp_path).get("text_embedding")
