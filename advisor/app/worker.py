@@ -34,6 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m advisor.app_worker RUN_DIR", file=sys.stderr)
         return 2
     run_dir = Path(args[0])
+    if not (run_dir / "job.json").is_file():
+        print(
+            f"error: '{run_dir}' holds no dashboard job (job.json). Start a benchmark from the dashboard.",
+            file=sys.stderr,
+        )
+        return 2
     held: list[dict[str, Any]] = []
 
     def on_progress(event: Any) -> None:

@@ -137,3 +137,10 @@ def test_import_advisor_stays_light() -> None:
     code = "import sys, advisor, advisor.app, advisor.app.jobs; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_worker_on_a_folder_without_a_job_is_a_clear_error(tmp_path, capsys) -> None:
+    from advisor.app.worker import main
+
+    assert main([str(tmp_path / "nothing")]) == 2
+    assert "holds no dashboard job" in capsys.readouterr().err
