@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from advisor.data import Dataset, load
-from advisor.errors import WrongTypeError
+from advisor.errors import InvalidArgumentError, WrongTypeError
 from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
 from advisor.rules import Constraints, Recommendation, run_engine
@@ -34,30 +34,50 @@ def recommend(
     constraints: Constraints | dict[str, Any] | None = None,
     *,
     target: str | None = None,
+    task: str | None = None,
+    metric: str | None = None,
     hardware: Hardware | None = None,
 ) -> Recommendation:
     """Rank model families for a dataset, with reasons, sources, recipes, transfer strategy and plan.
 
     ``data`` is a :class:`DatasetProfile` (e.g. from ``DatasetProfile.from_summary``), a loaded
     :class:`Dataset`, or anything :func:`advisor.load` reads (then ``target`` names the target).
-    ``constraints`` is a :class:`Constraints` or a dict of its fields; the GPU is detected unless
-    ``constraints.gpu`` says otherwise.
+    ``task`` overrides the detected task and ``metric`` is the score the plan ranks by (see
+    :func:`advisor.load`). ``constraints`` is a :class:`Constraints` or a dict of its fields; the GPU is
+    detected unless ``constraints.gpu`` says otherwise.
     """
-    prof = _as_profile(data, target)
+    prof = _as_profile(data, target, task, metric)
     return run_engine(prof, hardware or detect(), Constraints.coerce(constraints))
 
 
-def _as_profile(data: Any, target: str | None) -> DatasetProfile:
+def _as_profile(data: Any, target: str | None, task: str | None, metric: str | None) -> DatasetProfile:
     if isinstance(data, DatasetProfile):
-        return data
+        return _restate(data, task, metric)
     if isinstance(data, Dataset):
-        return profile(data)
+        return profile(data, task=task, metric=metric)
     if data is None:
         raise WrongTypeError(
             "recommend() got None instead of data.",
             "Pass a file path, a DataFrame, a Dataset or a DatasetProfile.",
         )
-    return profile(load(data, target=target))
+    return profile(load(data, target=target, task=task, metric=metric))
+
+
+def _restate(prof: DatasetProfile, task: str | None, metric: str | None) -> DatasetProfile:
+    """A profile with the user's task and metric: a task cannot be changed without the data (the class counts
+    would be wrong), so only a matching one is accepted."""
+    from advisor.metrics import resolve_metric
+    from advisor.profiling.task import check_task
+
+    task = check_task(task)
+    if task is not None and task != prof.task and not (task == "classification" and prof.is_classification):
+        raise InvalidArgumentError(
+            f"task={task!r} differs from the profile's task {prof.task!r}.",
+            "Profile the data again with the task stated: advisor.profile(dataset, task=...).",
+        )
+    if metric is None:
+        return prof
+    return prof.with_changes(metric=resolve_metric(metric, prof.task))
 
 
 def benchmark(
@@ -68,25 +88,37 @@ def benchmark(
     seed: int = 0,
     *,
     target: str | None = None,
+    task: str | None = None,
+    metric: str | None = None,
     run_dir: str | Path | None = None,
     families: list[str] | None = None,
     price_per_hour: float | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    refit_full: bool = True,
 ) -> BenchmarkResult:
     """Measure the recommended families on this data and hardware: Optuna search, refit, one test score.
 
+    ``task`` overrides the detected task and ``metric`` is the score the leaderboard, the verdict and the
+    final choice use (trials still minimize log loss or RMSE on validation; see :func:`advisor.load`).
     ``budget`` is wall seconds (``60``), ``advisor.Budget(trials=30)``, or both; with seconds the whole
-    call ends within 110% of it. ``storage`` is any Optuna storage URL (default: a SQLite file in
+    call ends within 105% of it. ``storage`` is any Optuna storage URL (default: a SQLite file in
     ``run_dir``, which defaults to ``./advisor-runs/<dataset>``); rerunning with the same run folder
     resumes and never repeats a finished trial. ``recommendation`` defaults to ``recommend(dataset)``
-    and decides the candidates and their budget shares.
+    and decides the candidates and their budget shares. The family chosen as the model to use (best on
+    validation by ``metric``, ``result.best_family``) is refit on every row, test rows included, and saved as
+    ``<run_dir>/models/best.pkl`` (``result.deployed`` says which rows it saw); ``refit_full=False`` keeps
+    the model scored on test (trained on train + validation) instead.
 
     >>> result = advisor.benchmark(advisor.datasets.load("diabetes"), budget=30)   # doctest: +SKIP
     >>> result.leaderboard()                                                       # doctest: +SKIP
     """
+    import time
+
     from advisor.benchmarking import run_benchmark
 
+    started_at = time.monotonic()  # loading counts against the budget
     data = dataset if isinstance(dataset, Dataset) else load(dataset, target=target)
+    data = data.stating(task, metric)
     return run_benchmark(
         data,
         recommendation,
@@ -97,6 +129,8 @@ def benchmark(
         families=families,
         price_per_hour=price_per_hour,
         on_progress=on_progress,
+        refit_full=refit_full,
+        started_at=started_at,
     )
 
 

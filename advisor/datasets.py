@@ -122,8 +122,16 @@ def describe() -> pd.DataFrame:
     )
 
 
-def load(name: str, target: str | None = None, *, modality: str | None = None) -> Dataset:
-    """Load a bundled dataset with its usual target (or ``target``, another column)."""
+def load(
+    name: str,
+    target: str | None = None,
+    *,
+    modality: str | None = None,
+    task: str | None = None,
+    metric: str | None = None,
+) -> Dataset:
+    """Load a bundled dataset with its usual target (or ``target``, another column); ``task`` and ``metric``
+    as in :func:`advisor.load`."""
     from advisor.data import load as load_data
     from advisor.data.tables import read_table
 
@@ -136,10 +144,10 @@ def load(name: str, target: str | None = None, *, modality: str | None = None) -
         )
     target = target or spec.target
     if spec.columns is None:
-        return load_data(file, target=target, modality=modality, name=name)
+        return load_data(file, target=target, modality=modality, name=name, task=task, metric=metric)
     frame, meta = read_table(file)
     frame.columns = spec.columns(frame)
-    dataset = load_data(frame, target=target, modality=modality, name=name)
+    dataset = load_data(frame, target=target, modality=modality, name=name, task=task, metric=metric)
     dataset.source = str(file)
     dataset.meta.update(meta)
     return dataset

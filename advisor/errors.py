@@ -25,8 +25,11 @@ __all__ = [
     "InvalidArgumentError",
     "MalformedFileError",
     "ModalityError",
+    "NothingMeasuredError",
     "SingleClassError",
     "TargetNotFoundError",
+    "TooFewRowsError",
+    "UnanswerableTargetError",
     "UnsafeArchiveError",
     "UnsupportedFormatError",
     "WrongTypeError",
@@ -57,8 +60,12 @@ class MalformedFileError(AdvisorError):
     """The file exists but cannot be parsed (broken CSV, truncated Parquet, bad .ts header...)."""
 
 
-class EmptyDataError(AdvisorError):
+class EmptyDataError(AdvisorError, ValueError):
     """The input has no rows, no feature columns, no images or no series."""
+
+
+class TooFewRowsError(EmptyDataError):
+    """Too few labelled rows to split into train, validation and test and score a model."""
 
 
 class FileTooLargeError(AdvisorError):
@@ -76,8 +83,12 @@ class TargetNotFoundError(AdvisorError, KeyError):
         return self.args[0] if self.args else ""
 
 
-class ConstantTargetError(AdvisorError):
+class ConstantTargetError(AdvisorError, ValueError):
     """The target has a single value (or no values): there is nothing to learn."""
+
+
+class UnanswerableTargetError(AdvisorError, ValueError):
+    """A classification target whose every value is unique (an identifier, not a label)."""
 
 
 class SingleClassError(ConstantTargetError):
@@ -106,3 +117,7 @@ class EmptyTextError(AdvisorError):
 
 class InvalidArgumentError(AdvisorError, ValueError):
     """An argument has a value outside what is allowed (a negative budget, an unknown option...)."""
+
+
+class NothingMeasuredError(AdvisorError):
+    """A benchmark could not score any model family (each one's reason is in the message)."""

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 __all__ = ["GpuDevice", "Hardware", "detect"]
@@ -81,7 +82,8 @@ class Hardware:
 @functools.lru_cache(maxsize=2)
 def detect(probe_torch: bool = False) -> Hardware:
     """Detect cores, memory, accelerators and library versions (cached per process)."""
-    gpus = _torch_gpus() if (probe_torch or "torch" in sys.modules) else None
+    probe = "torch" in sys.modules or (probe_torch and _accelerator_present())
+    gpus = _torch_gpus() if probe else None
     if gpus is None:
         gpus = _nvidia_smi_gpus() or _mps_guess()
     return Hardware(
@@ -131,6 +133,20 @@ def _nvidia_smi_gpus() -> list[GpuDevice]:
             memory = None
         devices.append(GpuDevice(name.strip(), memory))
     return devices
+
+
+def _accelerator_present() -> bool:
+    """Whether an accelerator torch could use may be present: an NVIDIA or AMD driver, or Apple silicon.
+
+    Importing torch costs seconds; on a machine with none of these, torch would find no GPU anyway.
+    """
+    drivers = (Path("/proc/driver/nvidia"), Path("/dev/nvidia0"), Path("/dev/kfd"))
+    return (
+        shutil.which("nvidia-smi") is not None
+        or any(p.exists() for p in drivers)
+        or (platform.system() == "Darwin" and platform.machine() == "arm64")
+        or bool(os.environ.get("CUDA_VISIBLE_DEVICES"))
+    )
 
 
 def _mps_guess() -> list[GpuDevice]:

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 import advisor
-from advisor.benchmarking.metrics import compute_metrics, primary_metric
 from advisor.benchmarking.prepare import TablePreparer, encode_target
 from advisor.benchmarking.splits import make_splits
+from advisor.metrics import compute_metrics, primary_metric
 
 DEFAULT_DATASETS = (
     "diabetes",

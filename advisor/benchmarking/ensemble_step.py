@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from advisor.benchmarking.costs import FitCost, measure_inference, model_size_bytes, money
-from advisor.benchmarking.metrics import compute_metrics
 from advisor.benchmarking.objective import ModelClock
 from advisor.benchmarking.results import FamilyResult
+from advisor.metrics import compute_metrics
 from advisor.models.persistence import AdvisorModel
 from advisor.models.spec import FitContext
 

@@ -15,18 +15,21 @@ import optuna
 import pandas as pd
 
 from advisor.benchmarking.costs import CostRecord, FitCost, measure, measure_inference, model_size_bytes, money
-from advisor.benchmarking.metrics import compute_metrics, objective_metric
 from advisor.benchmarking.splits import Splits
+from advisor.metrics import compute_metrics, objective_metric
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = [
     "ModelClock",
+    "Predictions",
     "PreparedData",
     "Reporter",
     "TrialOutcome",
     "fit_final",
+    "metrics_of",
     "probe_costs",
     "run_trial",
+    "score_final",
     "score_model",
     "take",
 ]
@@ -61,13 +64,14 @@ class ModelClock:
 
 @dataclass(frozen=True)
 class PreparedData:
-    """Model-ready features and encoded target, with the splits."""
+    """Model-ready features and encoded target, with the splits; ``metric`` is the user's, also computed."""
 
     X: Any  # a DataFrame, an array (images, series) or a Series of texts: one row per item
     y: np.ndarray
     splits: Splits
     labels: list[str] | None
     task: str
+    metric: str | None = None
 
     def rows(self, idx: np.ndarray) -> tuple[Any, np.ndarray]:
         return take(self.X, idx), self.y[idx]
@@ -110,14 +114,33 @@ class Reporter:
 
 
 @dataclass(frozen=True)
+class Predictions:
+    """A model's validation predictions: the row positions and, per row, class probabilities or values.
+
+    Cross-validated trials give out-of-fold predictions over train + validation; the others, the
+    validation rows. They score the family on the user's metric and feed ensembles.
+    """
+
+    rows: np.ndarray
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
 class TrialOutcome:
-    """What the runner needs from a finished trial without reading the storage back."""
+    """What the runner needs from a finished trial without reading the storage back.
+
+    ``estimator`` is the trial's fitted model (for cross-validation, the last fold's) and ``train_rows`` how
+    many rows it was fitted on: a fallback when a refit on train + validation would not fit the budget.
+    """
 
     number: int
     state: str  # 'COMPLETE' | 'PRUNED' | 'FAIL'
     value: float | None
     fit_wall_s: float | None = None
     n_steps: int | None = None
+    estimator: Any = None
+    train_rows: int | None = None
+    predictions: Predictions | None = None
 
 
 def run_trial(
@@ -133,14 +156,24 @@ def run_trial(
     trial = study.ask()
     try:
         params = spec.search_space(trial, ctx)  # type: ignore[misc]
-        loss, metrics, costs = _evaluate(spec, params, ctx, data, trial, deadline, clock)
+        evaluated = _evaluate(spec, params, ctx, data, trial, deadline, clock)
+        loss, metrics, costs = evaluated.loss, evaluated.metrics, evaluated.costs
         if not math.isfinite(loss):
             raise FloatingPointError(f"validation {objective_metric(data.task)} is {loss}")
         costs["money"] = money(costs["fit_wall_s"], price_per_hour)
         trial.set_user_attr("metrics", metrics)
         trial.set_user_attr("costs", costs)
         study.tell(trial, loss)
-        return TrialOutcome(trial.number, "COMPLETE", loss, costs.get("fit_wall_s"), costs.get("n_steps"))
+        return TrialOutcome(
+            trial.number,
+            "COMPLETE",
+            loss,
+            costs.get("fit_wall_s"),
+            costs.get("n_steps"),
+            evaluated.estimator,
+            evaluated.train_rows,
+            evaluated.predictions,
+        )
     except optuna.TrialPruned as exc:
         trial.set_user_attr("pruned", str(exc))
         study.tell(trial, state=optuna.trial.TrialState.PRUNED)
@@ -151,6 +184,16 @@ def run_trial(
         return TrialOutcome(trial.number, "FAIL", None)
 
 
+@dataclass(frozen=True)
+class _Evaluated:
+    loss: float
+    metrics: dict[str, float]
+    costs: dict[str, Any]
+    estimator: Any
+    train_rows: int
+    predictions: Predictions
+
+
 def _evaluate(
     spec: ModelSpec,
     params: dict[str, Any],
@@ -159,7 +202,7 @@ def _evaluate(
     trial: optuna.Trial,
     deadline: float | None,
     clock: ModelClock,
-) -> tuple[float, dict[str, float], dict[str, Any]]:
+) -> _Evaluated:
     if data.splits.cross_validated:
         return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock)
     X_tr, y_tr = data.rows(data.splits.train)
@@ -167,11 +210,12 @@ def _evaluate(
     gbm = spec.name in BOOSTED
     reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name))
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
-    loss, metrics = score_model(est, X_va, y_va, data, clock)
+    loss, metrics, values = score_model(est, X_va, y_va, data, clock)
     costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
     costs["n_steps"] = _steps_used(est)
     costs["stopped_by_deadline"] = reporter.stopped_by_deadline
-    return loss, metrics, costs
+    predictions = Predictions(np.asarray(data.splits.val), values)
+    return _Evaluated(loss, metrics, costs, est, len(data.splits.train), predictions)
 
 
 def _evaluate_cv(
@@ -182,22 +226,26 @@ def _evaluate_cv(
     trial: optuna.Trial,
     deadline: float | None,
     clock: ModelClock,
-) -> tuple[float, dict[str, float], dict[str, Any]]:
+) -> _Evaluated:
     """k-fold cross-validation for small data: prune between folds on the running mean loss."""
     losses: list[float] = []
     fold_metrics: list[dict[str, float]] = []
     fits: list[FitCost] = []
     steps: list[int | None] = []
+    rows: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     est: Any = None
     for k, (tr, va) in enumerate(data.splits.folds):
         X_tr, y_tr = data.rows(tr)
         X_va, y_va = data.rows(va)
         est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), Reporter(None, deadline), clock)
-        loss, metrics = score_model(est, X_va, y_va, data, clock)
+        loss, metrics, fold_values = score_model(est, X_va, y_va, data, clock)
         losses.append(loss)
         fold_metrics.append(metrics)
         fits.append(fit_cost)
         steps.append(_steps_used(est))
+        rows.append(np.asarray(va))
+        values.append(fold_values)
         trial.report(float(np.mean(losses)), k)
         if trial.should_prune():
             raise optuna.TrialPruned(f"pruned after fold {k + 1} (mean loss {np.mean(losses):.4g})")
@@ -211,7 +259,9 @@ def _evaluate_cv(
     costs["n_steps"] = int(np.median(known)) if known else None
     costs["cv_folds"] = len(fits)
     metrics = {k: float(np.mean([m[k] for m in fold_metrics if k in m])) for k in fold_metrics[0]}
-    return float(np.mean(losses)), metrics, costs
+    order = np.argsort(np.concatenate(rows), kind="stable")
+    predictions = Predictions(np.concatenate(rows)[order], np.concatenate(values)[order])
+    return _Evaluated(float(np.mean(losses)), metrics, costs, est, len(data.splits.folds[-1][0]), predictions)
 
 
 def _fit(
@@ -241,18 +291,23 @@ def _fit(
 
 def score_model(
     est: Any, X: pd.DataFrame, y: np.ndarray, data: PreparedData, clock: ModelClock
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[str, float], np.ndarray]:
+    """The objective (validation loss), every metric (the user's included) and the predictions themselves
+    (class probabilities, or regression values)."""
     start = time.perf_counter()
-    if data.task == "regression":
-        pred = np.asarray(est.predict(X), dtype=float)
-        proba = None
-    else:
-        proba = np.asarray(est.predict_proba(X))
-        pred = proba.argmax(axis=1)
+    values = np.asarray(est.predict(X) if data.task == "regression" else est.predict_proba(X), dtype=float)
     clock.add(time.perf_counter() - start)
+    metrics = metrics_of(values, y, data)
+    return float(metrics.get(objective_metric(data.task), math.nan)), metrics, values
+
+
+def metrics_of(values: np.ndarray, y: np.ndarray, data: PreparedData) -> dict[str, float]:
+    """Every metric of predictions ``values`` (probabilities or regression values) against encoded ``y``."""
+    extra = (data.metric,) if data.metric else ()
+    if data.task == "regression":
+        return compute_metrics(data.task, y, values, extra=extra)
     labels = list(range(len(data.labels))) if data.labels is not None else None
-    metrics = compute_metrics(data.task, y, pred, proba, labels=labels)
-    return float(metrics.get(objective_metric(data.task), math.nan)), metrics
+    return compute_metrics(data.task, y, values.argmax(axis=1), values, labels=labels, extra=extra)
 
 
 def probe_costs(
@@ -298,14 +353,21 @@ def fit_final(
     n_steps: int | None,
     deadline: float | None,
     clock: ModelClock,
-    price_per_hour: float | None,
-) -> tuple[Any, dict[str, float], dict[str, Any]]:
-    """Refit on train + validation with the best parameters; score once on test; measure costs."""
-    trainval = np.concatenate([data.splits.train, data.splits.val])
-    X_tv, y_tv = data.rows(trainval)
+    rows: np.ndarray | None = None,
+) -> tuple[Any, FitCost]:
+    """Refit the best parameters on ``rows`` (default train + validation) for ``n_steps`` rounds / epochs,
+    without a validation set; iterative models stop at ``deadline``."""
+    rows = data.splits.train_val if rows is None else rows
+    X, y = data.rows(rows)
+    return _fit(spec, params, ctx, X, y, None, Reporter(None, deadline), clock, n_steps=n_steps)
+
+
+def score_final(
+    est: Any, fit_cost: FitCost, ctx: FitContext, data: PreparedData, clock: ModelClock, price_per_hour: float | None
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Score a final model once on the test rows and measure its costs."""
     X_te, y_te = data.rows(data.splits.test)
-    est, fit_cost = _fit(spec, params, ctx, X_tv, y_tv, None, Reporter(None, deadline), clock, n_steps=n_steps)
-    _, test_metrics = score_model(est, X_te, y_te, data, clock)
+    _, test_metrics, _ = score_model(est, X_te, y_te, data, clock)
     costs = probe_costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
     costs["money"] = money(fit_cost.wall_s, price_per_hour)
-    return est, test_metrics, costs
+    return test_metrics, costs

@@ -51,6 +51,9 @@ class FamilyResult:
     costs: dict[str, Any] = field(default_factory=dict)
     model_path: str | None = None
     inputs: str = ""  # what the model reads, e.g. "MiniLM embeddings (384-d, frozen) + 8 tabular column(s)"
+    #: Which rows the scored model was fitted on, in words ("train + validation (1,234 rows)"), and how many.
+    trained_on: str = ""
+    train_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ class BenchmarkResult:
     embeddings: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The dataset's profile (``DatasetProfile.to_dict()``), for reports.
     profile: dict[str, Any] | None = None
+    #: The family chosen as the model to use (best on validation by ``metric``), and why.
+    best_family: str | None = None
+    choice: str = ""
+    #: The chosen model for deployment: family, path, rows and what it was trained on (all rows by default).
+    deployed: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ views
     @property

@@ -2,8 +2,11 @@
 
 Per family, in the plan's order: search (the first trial is the family's good default), then refit the
 best parameters on train + validation and score once on test, save the model. Then the DL + GBM
-ensemble from the best network and the best boosted model. A rerun with the same run folder resumes:
-finished trials are kept and never repeated.
+ensemble from the best network and the best boosted model. Then the choice: the family whose best trial
+scores best on validation by the user's metric; by default its model is refit on every row (train,
+validation and test) and saved as ``models/best.pkl``, the model to deploy. A rerun with the same run
+folder resumes: finished trials are kept and never repeated. Deadlines come from
+:class:`~advisor.benchmarking.policy.TimePolicy`, so the whole call keeps its time budget.
 """
 
 from __future__ import annotations
@@ -22,37 +25,44 @@ import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget, split_trials
-from advisor.benchmarking.costs import measure_inference, money
-from advisor.benchmarking.metrics import direction, primary_metric
-from advisor.benchmarking.objective import ModelClock, PreparedData, TrialOutcome, fit_final, run_trial, take
+from advisor.benchmarking.costs import FitCost, measure_inference, money
+from advisor.benchmarking.objective import (
+    ModelClock,
+    Predictions,
+    PreparedData,
+    TrialOutcome,
+    fit_final,
+    metrics_of,
+    run_trial,
+    score_final,
+    take,
+)
+from advisor.benchmarking.policy import TimePolicy
+from advisor.benchmarking.preload import BOOSTING, TORCH, preload
 from advisor.benchmarking.prepare import encode_target
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
 from advisor.benchmarking.splits import make_splits
 from advisor.benchmarking.studies import open_study, trial_records
 from advisor.benchmarking.views import View, Views
 from advisor.data.dataset import Dataset
-from advisor.errors import AdvisorError, InvalidArgumentError, TargetNotFoundError
+from advisor.errors import AdvisorError, InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
 from advisor.hardware import Hardware, detect
+from advisor.metrics import direction, primary_metric
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.registry import MODULES, find
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling import profile as build_profile
+from advisor.profiling.checks import check_answerable
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules import FAMILIES, Constraints, Recommendation, run_engine
 
-__all__ = ["ProgressEvent", "run_benchmark"]
+__all__ = ["BEST_MODEL", "ProgressEvent", "run_benchmark"]
 
 log = logging.getLogger(__name__)
 ENSEMBLE = "dl_gbm_ensemble"
 #: Ensemble members: the best boosted-tree model and the best network (by validation loss).
 GBMS = ("lightgbm", "xgboost", "embedding_xgboost")
 NETWORKS = ("mlp", "cnn", "rnn", "transformer")
-#: Share of a time budget kept back for the ensemble, result assembly and saving.
-FINAL_RESERVE = 0.04
-#: A family's first trial may run this share of the budget even past the family's window.
-FIRST_TRIAL_SHARE = 0.05
-#: Leftover time (share of the budget) worth a second round for the best family.
-LEFTOVER_MIN_SHARE = 0.05
 #: Small data is scored by k-fold cross-validation below this many rows, for tables and series only: on
 #: images and text every family reads a network's input or output, and k fits per trial cost too much.
 CV_BELOW_ROWS = 2000
@@ -61,21 +71,20 @@ CV_MODALITIES = ("tabular", "timeseries")
 #: words; longer texts count for more): measured on 2 cores, partial MiniLM fine-tuning runs 9-14 texts/s.
 CPU_FINE_TUNE_MAX_ITEMS = 10_000
 CPU_FINE_TUNE_WORDS = 20.0
-#: A final refit may run this many times its best trial's fit time past the family's window, but no more
-#: than this share of the budget (so one family's refit cannot starve the families after it).
-REFIT_ALLOWANCE = 1.5
-REFIT_MAX_SHARE = 0.10
 #: Below this many cells (rows x features) models train on one thread.
 SMALL_DATA_CELLS = 200_000
 #: Features a text counts for in that size (the MiniLM embedding width).
 TEXT_CELLS = 384
+#: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
+RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
+BEST_MODEL = "best.pkl"
 
 
 @dataclass(frozen=True)
 class ProgressEvent:
     """Sent to ``on_progress`` after every trial and phase: enough for a live progress bar."""
 
-    phase: str  # 'search' | 'refit' | 'done'
+    phase: str  # 'search' | 'refit' | 'embed' | 'deploy' | 'done'
     family: str
     trials_done: int
     trials_target: int | None
@@ -100,18 +109,24 @@ def run_benchmark(
     price_per_hour: float | None = None,
     hardware: Hardware | None = None,
     on_progress: ProgressCallback | None = None,
+    refit_full: bool = True,
+    started_at: float | None = None,
 ) -> BenchmarkResult:
-    """Run the benchmark; see :func:`advisor.benchmark`."""
-    started, t0 = datetime.now(UTC), time.monotonic()
+    """Run the benchmark; see :func:`advisor.benchmark`. ``started_at`` (``time.monotonic()``) is when the
+    caller's clock started, so that loading the data counts against the budget."""
+    started = datetime.now(UTC)
+    preload(_libraries(families))
     budget = Budget.coerce(budget)
+    policy = TimePolicy(budget.seconds, started_at if started_at is not None else time.monotonic())
     hardware = hardware or detect(probe_torch=True)
     if dataset.y is None:
         raise TargetNotFoundError("A benchmark needs a target to predict.", "Pass target='column' when loading.")
     prof = build_profile(dataset)
+    check_answerable(prof)
     rec = recommendation or run_engine(
         prof, hardware, Constraints(time_budget_s=budget.seconds, price_per_hour=price_per_hour)
     )
-    run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, t0)
+    run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, policy)
     run.prepare()
     run.check_run_folder()
     planned = _check_families(families) if families is not None else list(rec.plan.families)
@@ -121,7 +136,11 @@ def run_benchmark(
     run.use_leftover(searchable)
     if ENSEMBLE in planned:
         run.ensemble()
-    return run.result(started, planned)
+    run.choose_and_deploy(refit_full)
+    result = run.result(started, planned)
+    if not run.finals:
+        raise NothingMeasuredError(*_nothing_measured(result))
+    return result
 
 
 class _Run:
@@ -139,19 +158,23 @@ class _Run:
         storage: Any,
         price_per_hour: float | None,
         on_progress: ProgressCallback | None,
-        t0: float,
+        policy: TimePolicy,
     ) -> None:
         self.dataset, self.profile, self.rec, self.budget, self.seed = dataset, prof, rec, budget, seed
-        self.hardware, self.price_per_hour, self.on_progress, self.t0 = hardware, price_per_hour, on_progress, t0
+        self.hardware, self.price_per_hour, self.on_progress = hardware, price_per_hour, on_progress
+        self.policy = policy
         self.run_dir = Path(run_dir or Path("advisor-runs") / _slug(dataset.name))
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.storage = storage if storage is not None else f"sqlite:///{(self.run_dir / 'optuna.db').resolve()}"
-        self.deadline = t0 + budget.seconds * (1 - FINAL_RESERVE) if budget.seconds else None
         self.clock = ModelClock()
         self.skipped: dict[str, str] = {}
         self.studies: dict[str, optuna.Study] = {}
-        self.finals: dict[str, tuple[Any, FamilyResult]] = {}
+        self.finals: dict[str, tuple[AdvisorModel, FamilyResult]] = {}
         self.best: dict[str, float] = {}
+        self.best_outcomes: dict[str, TrialOutcome] = {}  # this call's best trial per family, model in memory
+        self.val_predictions: dict[str, Predictions] = {}  # the final model's validation predictions
+        self.deployed: dict[str, Any] = {}
+        self.choice: tuple[str | None, str] = (None, "")
         self.trials_done = 0
         self.notes: list[str] = []
 
@@ -165,7 +188,7 @@ class _Run:
         cv_below = CV_BELOW_ROWS if self.modality in CV_MODALITIES else 0
         self.splits = make_splits(y, task, seed=self.seed, predefined_test=test_rows, cv_below=cv_below)
         self.y, self.labels, self.task = y, labels, task
-        self.metric = primary_metric(task, self.rec.plan.metric)
+        self.metric = primary_metric(task, self.profile.metric or self.rec.plan.metric)
         self.higher_is_better = direction(self.metric) == "maximize"
         device = self.hardware.device if self.hardware.device != "mps" else "cpu"
         self.views = Views(self.dataset, self.profile, self.run_dir, device, on_embed=self._embed_progress)
@@ -211,7 +234,7 @@ class _Run:
         if key not in self._data:
             built = self.views.get(view)
             splits = dataclasses.replace(self.splits, folds=()) if key.endswith(":holdout") else self.splits
-            self._data[key] = PreparedData(built.X, self.y, splits, self.labels, self.task)
+            self._data[key] = PreparedData(built.X, self.y, splits, self.labels, self.task, self.metric)
         return self._data[key]
 
     def _embed_progress(self, encoder: str, done: int, total: int, seconds: float) -> None:
@@ -233,7 +256,7 @@ class _Run:
             if previous != identity:
                 raise InvalidArgumentError(
                     f"The run folder '{self.run_dir}' holds another run ({previous}).",
-                    "Pass a new run folder, or the same dataset, target and seed to resume it.",
+                    "Pass a new run folder, or the same dataset, target, task and seed to resume it.",
                 )
         else:
             path.write_text(json.dumps(identity, indent=2), encoding="utf-8")
@@ -257,17 +280,14 @@ class _Run:
                 self.skipped[name] = f"cannot run on {self.modality} {self.task} data"
             else:
                 out.append(name)
-        shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
-        self.shares = shares
-        self.trial_targets = split_trials(self.budget.trials, shares) if self.budget.trials else {}
+        self.shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
+        self.trial_targets = split_trials(self.budget.trials, self.shares) if self.budget.trials else {}
         return out
 
-    def _window_end(self, name: str, remaining: list[str]) -> float | None:
-        if self.deadline is None:
-            return None
-        left = self.deadline - time.monotonic()
-        share = self.shares[name] / sum(self.shares[n] for n in remaining)
-        return time.monotonic() + max(left, 0.0) * share
+    def _window_end(self, name: str) -> float | None:
+        order = list(self.shares)
+        remaining = order[order.index(name) :]
+        return self.policy.window_end(self.shares[name], sum(self.shares[n] for n in remaining))
 
     # ------------------------------------------------------------------ search
     def search_and_refit(self, name: str, window_end: float | None = None) -> None:
@@ -280,9 +300,7 @@ class _Run:
         except AdvisorError as exc:  # this family's input cannot be built from the data: skip it, say why
             self.skipped[name] = exc.problem
             return
-        if window_end is None:
-            order = list(self.shares)
-            window_end = self._window_end(name, order[order.index(name) :])
+        window_end = self._window_end(name) if window_end is None else window_end
         study = self.studies.get(name) or open_study(self.storage, name, self.seed, spec, ctx)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end, data)
@@ -302,16 +320,14 @@ class _Run:
 
     def use_leftover(self, names: list[str]) -> None:
         """Time left after every family had its window goes to the family with the best validation loss."""
-        if self.deadline is None or self.budget.seconds is None:
-            return
-        if self.deadline - time.monotonic() < LEFTOVER_MIN_SHARE * self.budget.seconds:
+        if not self.policy.leftover_worth_it():
             return
         finished = [n for n in names if n in self.finals and self.finals[n][1].best_value is not None]
         if not finished:
             return
         best = min(finished, key=lambda n: self.finals[n][1].best_value)  # type: ignore[arg-type, return-value]
-        self.notes.append(f"{self.deadline - time.monotonic():.1f}s left after the plan went to {best}")
-        self.search_and_refit(best, window_end=self.deadline)
+        self.notes.append(f"{self.policy.left():.1f}s left after the plan went to {best}")
+        self.search_and_refit(best, window_end=self.policy.search_end)
 
     def _search(
         self,
@@ -331,7 +347,7 @@ class _Run:
             if t.state == optuna.trial.TrialState.COMPLETE and t.duration
         ]
         while target is None or done < target:
-            trial_deadline = self._trial_deadline(spec, window_end, durations, len(outcomes))
+            trial_deadline = self.policy.trial_deadline(window_end, durations, len(outcomes), spec.iterative)
             if trial_deadline is False:
                 break
             start = time.monotonic()
@@ -341,37 +357,19 @@ class _Run:
             self.trials_done += 1
             if outcome.state == "COMPLETE":
                 durations.append(time.monotonic() - start)
-                if outcome.value is not None and outcome.value < self.best.get(name, float("inf")):
-                    self.best[name] = outcome.value
+                self._keep_if_best(name, outcome)
             self._emit("search", name, target)
         return outcomes
 
-    def _trial_deadline(
-        self, spec: ModelSpec, window_end: float | None, durations: list[float], attempts: int
-    ) -> float | bool | None:
-        """When the next trial must stop (None: no time budget), or False when no trial should start.
+    def _keep_if_best(self, name: str, outcome: TrialOutcome) -> None:
+        """Keep this call's best trial of each family in memory: its model and validation predictions."""
+        if outcome.value is None:
+            return
+        if outcome.value < self.best.get(name, float("inf")):
+            self.best[name] = outcome.value
+            self.best_outcomes[name] = outcome
 
-        A family's first finished trial always gets a chance (its good default) while the global deadline
-        allows; later trials start only if a typical trial and the final refit still fit in the window.
-        """
-        if window_end is None or self.deadline is None:
-            return None
-        now = time.monotonic()
-        if now >= self.deadline:
-            return False
-        if not durations:  # nothing finished yet: give the default a fair slice, within the global deadline
-            if attempts >= 3 and now >= window_end:
-                return False
-            # at most half the window, so the final refit has the other half (a slow first trial, e.g.
-            # boosting on 1,280-d embeddings, would otherwise leave the refit nothing and starve later families)
-            half = now + 0.5 * max(window_end - now, 0.0)
-            return min(self.deadline, max(half, now + FIRST_TRIAL_SHARE * (self.budget.seconds or 0.0)))
-        typical = float(np.median(durations))
-        trial_deadline = window_end - 1.3 * typical  # keep time for the final refit
-        if now + (0.0 if spec.iterative else typical) >= trial_deadline:
-            return False
-        return trial_deadline
-
+    # ------------------------------------------------------------------ refit and score
     def _refit(
         self,
         name: str,
@@ -381,31 +379,44 @@ class _Run:
         window_end: float | None,
         data: PreparedData,
     ) -> None:
-        self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on train + validation")
+        """Refit the best trial on train + validation and score it on test; when the refit cannot fit the budget,
+        score the trial's own model instead (trained on the training rows only), and say so."""
         costs_attr = best.user_attrs.get("costs", {})
-        deadline = self._refit_deadline(window_end, costs_attr.get("fit_wall_s"))
+        outcome = self.best_outcomes.get(name)
+        outcome = outcome if outcome is not None and outcome.number == best.number else None
+        n_trainval = len(self.splits.train_val)
+        trial_rows = (outcome.train_rows if outcome else None) or _trial_rows(data)
+        estimate = float(costs_attr.get("fit_wall_s") or 0.0) * n_trainval / max(trial_rows, 1)
+        deadline = self.policy.refit_deadline(window_end, estimate)
         try:
-            est, test_metrics, costs = fit_final(
-                spec,
-                dict(best.params),
-                ctx,
-                data,
-                costs_attr.get("n_steps"),
-                deadline,
-                self.clock,
-                self.price_per_hour,
-            )
+            if deadline is False and outcome is not None and outcome.estimator is not None:
+                est, fit_cost = outcome.estimator, _trial_fit_cost(costs_attr)
+                trained_on, rows = f"train only ({trial_rows:,} rows): the search trial's own model", trial_rows
+                self.notes.append(
+                    f"{name}: scored the search trial's model; a refit on train + validation (about "
+                    f"{estimate:.1f}s) did not fit in the {max(self.policy.left(), 0.0):.1f}s left"
+                )
+            else:
+                self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on train + validation")
+                n_steps = costs_attr.get("n_steps")
+                est, fit_cost = fit_final(spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock)
+                trained_on, rows = f"train + validation ({n_trainval:,} rows)", n_trainval
+            test_metrics, costs = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
         view = self.view_of(spec)
-        model = AdvisorModel(
-            name, self.task, est, view.preparer, self.labels, {"params": dict(best.params), "trial": best.number}
-        )
+        metadata = {"params": dict(best.params), "trial": best.number, "trained_on": trained_on, "rows": rows}
+        model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata)
         costs = self._end_to_end_costs(model, view, costs)
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
-        result = self._family_result(name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view))
+        result = self._family_result(
+            name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view), trained=(trained_on, rows)
+        )
         self.finals[name] = (model, result)
+        if outcome is not None and outcome.predictions is not None:
+            self.val_predictions[name] = outcome.predictions
+        self._update_deploy_estimate()
 
     def _inputs(self, spec: ModelSpec, view: View) -> str:
         return spec.inputs_for(self.context(spec.name)) or view.description
@@ -418,27 +429,19 @@ class _Run:
         out = dict(costs)
         raw_test = take(self.dataset.X, self.splits.test)
         start = time.perf_counter()
-        inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=3.0)
+        limit = min(RAW_PROBE_S, RAW_PROBE_SHARE * (self.budget.seconds or RAW_PROBE_S / RAW_PROBE_SHARE))
+        inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=limit)
         self.clock.add(time.perf_counter() - start)
         out.update(inference.to_dict())
         out["inference_from"] = "raw input"
         if view.embedding:
-            share = (len(self.splits.train) + len(self.splits.val)) / max(self.splits.n_rows, 1)
+            share = len(self.splits.train_val) / max(self.splits.n_rows, 1)
             embed_s = float(view.embedding.get("seconds") or 0.0) * share
             out["embed_s"] = round(embed_s, 3)
             out["embed_items_per_s"] = view.embedding.get("items_per_s")
             out["fit_wall_s"] = (out.get("fit_wall_s") or 0.0) + embed_s
             out["money"] = money(out["fit_wall_s"], self.price_per_hour)
         return out
-
-    def _refit_deadline(self, window_end: float | None, trial_fit_s: float | None) -> float | None:
-        """The refit keeps the rest of the family's window, and up to 1.5x its best trial's fit time (a network
-        cut short in its refit is not the model the search found), at most 10% of the budget past the window."""
-        if self.deadline is None or self.budget.seconds is None:
-            return None
-        now = time.monotonic()
-        extra = min(REFIT_ALLOWANCE * float(trial_fit_s or 0.0), REFIT_MAX_SHARE * self.budget.seconds)
-        return max(window_end or 0.0, min(now + max(1.0, extra), self.t0 + self.budget.seconds))
 
     def _family_result(
         self,
@@ -449,6 +452,8 @@ class _Run:
         model_path: str,
         reason: str = "",
         inputs: str = "",
+        trained: tuple[str, int | None] = ("", None),
+        val_metrics: dict[str, float] | None = None,
     ) -> FamilyResult:
         fam = FAMILIES.get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
@@ -467,11 +472,13 @@ class _Run:
             best_trial=best.number if best else None,
             best_params=dict(best.params) if best else {},
             best_value=best.value if best else None,
-            val_metrics=dict(best.user_attrs.get("metrics", {})) if best else {},
+            val_metrics=dict(best.user_attrs.get("metrics", {})) if best else dict(val_metrics or {}),
             test_metrics=test_metrics,
             costs=costs,
             model_path=model_path,
             inputs=inputs,
+            trained_on=trained[0],
+            train_rows=trained[1],
         )
 
     # ------------------------------------------------------------------ ensemble
@@ -504,16 +511,140 @@ class _Run:
             return
         path = save_model(model, self.run_dir / "models" / f"{ENSEMBLE}.pkl")
         reason = f"averages the final {gbm} and {net} models"
+        trained = " and ".join(f"{m.family}: {r.trained_on}" for m, r in members)
+        val_metrics = self._average_val_metrics([gbm, net])
         self.finals[ENSEMBLE] = (
             model,
-            self._family_result(ENSEMBLE, None, test_metrics, costs, str(path), reason=reason, inputs=reason),
+            self._family_result(
+                ENSEMBLE,
+                None,
+                test_metrics,
+                costs,
+                str(path),
+                reason=reason,
+                inputs=reason,
+                trained=(trained, min(r.train_rows or 0 for _, r in members) or None),
+                val_metrics=val_metrics,
+            ),
         )
+
+    def _average_val_metrics(self, members: list[str]) -> dict[str, float]:
+        """The ensemble's validation metrics: its members' validation predictions averaged on the rows they share."""
+        preds = [self.val_predictions.get(m) for m in members]
+        if any(p is None for p in preds):
+            return {}
+        rows = preds[0].rows  # type: ignore[union-attr]
+        for p in preds[1:]:
+            rows = np.intersect1d(rows, p.rows)  # type: ignore[union-attr]
+        if len(rows) == 0:
+            return {}
+        values = np.mean([p.values[np.searchsorted(p.rows, rows)] for p in preds], axis=0)  # type: ignore[union-attr]
+        return metrics_of(values, self.y[rows], _metric_data(self))
 
     def _test_input(self, model: AdvisorModel) -> Any:
         """A member's test rows in its own (already built) input, so scoring never re-encodes."""
         spec = find(model.family, self.modality)
         assert spec is not None
         return take(self.data_for(spec.view_for(self.context(model.family))).X, self.splits.test)
+
+    # ------------------------------------------------------------------ choice and deployment
+    def _ranked_choices(self) -> list[tuple[str, float, str]]:
+        """(family, score, basis) for every finished family, best first: validation by the user's metric,
+        else (no validation score) the test score."""
+        out = []
+        for name, (_, res) in self.finals.items():
+            value, basis = res.val_metrics.get(self.metric), "validation"
+            if value is None:
+                value, basis = res.test_metrics.get(self.metric), "test"
+            if value is not None:
+                out.append((name, value if self.higher_is_better else -value, basis))
+        cost = {n: float(r.costs.get("fit_wall_s") or 0.0) for n, (_, r) in self.finals.items()}
+        return sorted(out, key=lambda c: (-c[1], cost[c[0]]))
+
+    def _update_deploy_estimate(self) -> None:
+        """Hold back time for refitting the currently best family on all rows (the policy's reserve)."""
+        ranked = self._ranked_choices()
+        self.policy.deploy_estimate_s = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
+
+    def _deploy_estimate(self, name: str) -> float:
+        """Seconds to refit ``name`` on all rows: its refit time scaled by rows (an ensemble: its members')."""
+        model, res = self.finals[name]
+        if name == ENSEMBLE:
+            return sum(self._deploy_estimate(m) for m in model.metadata.get("members", ()) if m in self.finals)
+        fit_s = float(res.costs.get("fit_wall_s") or 0.0) - float(res.costs.get("embed_s") or 0.0)
+        return fit_s * self.splits.n_rows / max(res.train_rows or 1, 1)
+
+    def choose_and_deploy(self, refit_full: bool) -> None:
+        """Choose the model to use (best on validation by the user's metric) and, by default, refit it on every
+        row; the result says which rows it was trained on."""
+        ranked = self._ranked_choices()
+        if not ranked:
+            return
+        name, score, basis = ranked[0]
+        shown = score if self.higher_is_better else -score
+        self.choice = (
+            name,
+            f"best {basis} {self.metric} ({shown:.4f}) among {len(ranked)} measured famil"
+            f"{'ies' if len(ranked) != 1 else 'y'}",
+        )
+        model, res = self.finals[name]
+        path = self.run_dir / "models" / BEST_MODEL
+        deployed: dict[str, Any] = {"family": name, "path": str(path)}
+        if refit_full and self.splits.n_rows > (res.train_rows or 0):
+            estimate = self._deploy_estimate(name)
+            if self.policy.deploy_fits(estimate):
+                self._emit("deploy", name, None, f"refitting {name} on all {self.splits.n_rows:,} rows")
+                full = self._refit_all(name, model)
+                if full is not None:
+                    model, seconds = full
+                    deployed["fit_s"] = round(seconds, 3)
+            else:
+                deployed["note"] = (
+                    f"not refit on all rows: about {estimate:.1f}s needed, "
+                    f"{max((self.policy.end or 0) - time.monotonic(), 0.0):.1f}s left in the budget"
+                )
+        elif not refit_full:
+            deployed["note"] = "refit on all rows turned off (refit_full=False)"
+        deployed["trained_on"] = model.metadata.get("trained_on", res.trained_on)
+        deployed["rows"] = model.metadata.get("rows", res.train_rows)
+        save_model(model, path)
+        self.deployed = deployed
+
+    def _refit_all(self, name: str, model: AdvisorModel) -> tuple[AdvisorModel, float] | None:
+        """``model``'s family refit with its best parameters on every row; None (with a note) if it fails."""
+        from advisor.benchmarking.ensemble_step import InputAverage
+
+        start = time.monotonic()
+        rows = np.arange(self.splits.n_rows)
+        trained_on = f"all rows: train + validation + test ({len(rows):,} rows)"
+        try:
+            if name == ENSEMBLE:
+                members = [self._refit_all(m, self.finals[m][0]) for m in model.metadata.get("members", ())]
+                if any(m is None for m in members):
+                    return None
+                estimator: Any = InputAverage([m[0] for m in members])  # type: ignore[index]
+            else:
+                spec = find(name, self.modality)
+                assert spec is not None
+                ctx = self.context(name)
+                data = self.data_for(spec.view_for(ctx), name)
+                _, res = self.finals[name]
+                n_steps = self._steps_of(name)
+                params = dict(res.best_params)
+                estimator, _ = fit_final(spec, params, ctx, data, n_steps, self.policy.end, self.clock, rows)
+        except Exception as exc:  # keep the train + validation model; say why
+            self.notes.append(f"{name}: refit on all rows failed ({type(exc).__name__}: {exc}); kept the scored model")
+            return None
+        metadata = {**model.metadata, "trained_on": trained_on, "rows": len(rows)}
+        return dataclasses.replace(model, estimator=estimator, metadata=metadata), time.monotonic() - start
+
+    def _steps_of(self, name: str) -> int | None:
+        study = self.studies.get(name)
+        _, res = self.finals[name]
+        if study is None or res.best_trial is None:
+            return None
+        trial = next((t for t in study.get_trials(deepcopy=False) if t.number == res.best_trial), None)
+        return trial.user_attrs.get("costs", {}).get("n_steps") if trial is not None else None
 
     # ------------------------------------------------------------------ result
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
@@ -543,7 +674,7 @@ class _Run:
             hardware=_plain(self.hardware.to_dict()),
             started=started.isoformat(),
             finished=datetime.now(UTC).isoformat(),
-            wall_s=round(time.monotonic() - self.t0, 3),
+            wall_s=round(self.policy.elapsed(), 3),
             model_s=round(self.clock.seconds, 3),
             families=tuple(fams),
             trials=trials,
@@ -553,6 +684,9 @@ class _Run:
             notes=tuple(self.notes),
             embeddings={name: view.embedding for name, view in self.views.built.items() if view.embedding},
             profile=_plain(self.profile.to_dict()),
+            best_family=self.choice[0],
+            choice=self.choice[1],
+            deployed=_plain(self.deployed),
         )
         result.save(self.run_dir / "result.json")
         self._emit("done", "", None, result.verdict.summary)
@@ -561,7 +695,7 @@ class _Run:
     def _emit(self, phase: str, family: str, target: int | None, message: str = "") -> None:
         if self.on_progress is None:
             return
-        total = sum(self.trial_targets.values()) if self.trial_targets else None
+        total = sum(self.trial_targets.values()) if getattr(self, "trial_targets", None) else None
         self.on_progress(
             ProgressEvent(
                 phase,
@@ -569,11 +703,43 @@ class _Run:
                 self.trials_done,
                 total,
                 dict(self.best),
-                time.monotonic() - self.t0,
+                self.policy.elapsed(),
                 self.budget.seconds,
                 message,
             )
         )
+
+
+def _libraries(families: list[str] | None) -> tuple[str, ...]:
+    """Third-party libraries worth importing in the background: torch unless only classical families run."""
+    classical = families is not None and all(FAMILIES.get(f) and FAMILIES[f].kind == "classical" for f in families)
+    return BOOSTING if classical else (*TORCH, *BOOSTING)
+
+
+def _metric_data(run: _Run) -> PreparedData:
+    """Just enough of a PreparedData to compute metrics (task, labels and the user's metric)."""
+    return PreparedData(None, run.y, run.splits, run.labels, run.task, run.metric)
+
+
+def _trial_rows(data: PreparedData) -> int:
+    """Rows a trial fits on: the training part, or a cross-validation fold's training rows."""
+    return len(data.splits.folds[0][0]) if data.splits.cross_validated else len(data.splits.train)
+
+
+def _trial_fit_cost(costs: dict[str, Any]) -> FitCost:
+    return FitCost(*(float(costs.get(k) or 0.0) for k in ("fit_wall_s", "fit_cpu_s", "peak_memory_mb")))
+
+
+def _nothing_measured(result: BenchmarkResult) -> tuple[str, str]:
+    """Why no family could be scored, family by family, and what to do."""
+    reasons = "; ".join(f"{f.family}: {f.reason}" for f in result.families if f.status != "ok") or "no family ran"
+    budget = result.budget.get("seconds")
+    more = f"a larger budget than {budget:g}s, " if budget else ""
+    return (
+        f"Nothing could be measured on '{result.dataset}' ({result.modality} {result.task}): {reasons}.",
+        f"Try {more}other families (families=[...], CLI --families), or check the task (task=, CLI --task); "
+        f"the run is saved in {result.run_dir}.",
+    )
 
 
 def _check_families(families: list[str]) -> list[str]:

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 
 from advisor.data.dataset import Dataset, Modality
-from advisor.data.validate import clean_target, looks_like_classes, subset_rows
+from advisor.data.validate import clean_target, subset_rows
+from advisor.profiling.task import looks_like_classes
 
 __all__ = ["class_names", "finish"]
 
@@ -42,7 +43,7 @@ def finish(
         X = subset_rows(X, keep)
         y = y.rename(target)
         meta["dropped_missing_target"] = dropped
-        if modality is not Modality.TABULAR and looks_like_classes(y):
+        if modality is not Modality.TABULAR and looks_like_classes(y, modality.value):
             meta.setdefault("class_names", class_names(y))
     return Dataset(
         X=X,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -39,6 +40,7 @@ class Dataset:
       differ.
 
     ``y`` is a :class:`pandas.Series` (original labels kept) or ``None`` when no target was given.
+    ``task`` and ``metric`` are what the user stated (``None``: detect the task, use the plan's metric).
     ``meta`` holds loader facts a profile may report (original image sizes, class names, files
     read).
     """
@@ -52,6 +54,8 @@ class Dataset:
     source: str | None = None
     text_columns: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    task: str | None = None
+    metric: str | None = None
 
     def __post_init__(self) -> None:
         self.modality = Modality(self.modality)
@@ -78,7 +82,20 @@ class Dataset:
             source=self.source,
             text_columns=self.text_columns,
             meta=dict(self.meta),
+            task=self.task,
+            metric=self.metric,
         )
+
+    def stating(self, task: str | None = None, metric: str | None = None) -> Dataset:
+        """This dataset with the user's task and metric (unset ones keep their current value); checks both."""
+        from advisor.metrics import resolve_metric
+        from advisor.profiling.task import check_task
+
+        task = check_task(task) or self.task
+        metric = resolve_metric(metric) or self.metric
+        if task == self.task and metric == self.metric:
+            return self
+        return dataclasses.replace(self, task=task, metric=metric)
 
     def __repr__(self) -> str:
         target = f", target={self.target!r}" if self.target else ", no target"

@@ -34,14 +34,30 @@ def load(
     name: str | None = None,
     max_bytes: int | None = None,
     drop_empty_columns: bool = False,
+    task: str | None = None,
+    metric: str | None = None,
 ) -> Dataset:
     """Load ``source`` into a :class:`Dataset`, detecting its modality unless one is given.
 
     ``source`` is a path to a file or folder, a DataFrame, a numpy array, or the name of a bundled
     dataset. ``target`` is a column name (or, for arrays, one label per row); image folders, zips,
     ``.npz`` and ``.ts`` files carry their labels. Without a target for a table, ``y`` is ``None``.
+    ``task`` ('binary', 'multiclass', 'classification', 'regression') overrides the detected task and
+    ``metric`` names the score the user is judged on (see :func:`advisor.metrics.resolve_metric`); both
+    travel with the dataset to :func:`advisor.profile`, :func:`advisor.recommend` and :func:`advisor.benchmark`.
     Errors are :class:`advisor.errors.AdvisorError` subclasses whose message says what to fix.
     """
+    return _load(source, target, modality, name, max_bytes, drop_empty_columns).stating(task, metric)
+
+
+def _load(
+    source: Source,
+    target: Any,
+    modality: str | Modality | None,
+    name: str | None,
+    max_bytes: int | None,
+    drop_empty_columns: bool,
+) -> Dataset:
     wanted = parse_modality(modality)
     if name is not None and not isinstance(name, str):
         raise WrongTypeError(f"name must be a string, not {type(name).__name__}.", "Pass name='my data'.")

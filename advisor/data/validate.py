@@ -13,25 +13,14 @@ from advisor.errors import (
     EmptyDataError,
     SingleClassError,
 )
+from advisor.profiling.task import looks_like_classes
 
 __all__ = [
     "clean_target",
     "drop_empty_columns",
-    "looks_like_classes",
     "subset_rows",
 ]
 
-MAX_INTEGER_CLASSES = 20
-
-
-def looks_like_classes(y: pd.Series) -> bool:
-    """True for a classification-looking target: non-numeric, or few whole-number values."""
-    if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
-        return True
-    values = y.dropna().to_numpy()
-    if values.size and not np.equal(np.mod(values, 1), 0).all():
-        return False
-    return pd.Series(values).nunique() <= MAX_INTEGER_CLASSES
 
 
 def _missing(y: pd.Series) -> np.ndarray:

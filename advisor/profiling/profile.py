@@ -16,7 +16,6 @@ __all__ = [
 ]
 
 ROLES = ("numeric", "categorical", "text", "datetime", "id", "constant", "empty")
-TASKS = ("binary", "multiclass", "regression")
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,10 @@ class DatasetProfile:
     features: int
     task: str | None = None
     task_reason: str = ""
+    #: The target could be read as the other task (a numeric column of a few whole-number levels, say).
+    task_ambiguous: bool = False
+    #: The metric the user is judged on (None: the plan chooses one).
+    metric: str | None = None
     modality_reason: str = ""
     name: str = "dataset"
     target: str | None = None
@@ -156,6 +159,7 @@ class DatasetProfile:
         series_length: int | None = None,
         series_channels: int = 1,
         name: str = "what-if",
+        metric: str | None = None,
     ) -> DatasetProfile:
         """Build a profile from numbers alone, for what-if questions.
 
@@ -192,6 +196,7 @@ class DatasetProfile:
             features=int(features),
             task=task,
             task_reason="given in the summary",
+            metric=_metric(metric, task),
             modality_reason="given in the summary",
             name=name,
             role_counts={"numeric": numeric, "categorical": categorical} if modality == "tabular" else {},
@@ -237,6 +242,12 @@ class DatasetProfile:
     @classmethod
     def from_json(cls, text: str) -> DatasetProfile:
         return cls.from_dict(json.loads(text))
+
+
+def _metric(metric: str | None, task: str | None) -> str | None:
+    from advisor.metrics import resolve_metric
+
+    return resolve_metric(metric, task)
 
 
 def _clean(value: Any) -> Any:

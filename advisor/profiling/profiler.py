@@ -11,18 +11,22 @@ import pandas as pd
 
 from advisor.data.dataset import Dataset, Modality
 from advisor.errors import WrongTypeError
+from advisor.metrics import resolve_metric
 from advisor.profiling.columns import column_profiles, sample_frame
 from advisor.profiling.modalities import image_stats, series_stats, text_stats
 from advisor.profiling.profile import ColumnProfile, DatasetProfile
-from advisor.profiling.task import summarize_target
+from advisor.profiling.task import check_task, summarize_target
 
 __all__ = ["profile"]
 
 
-def profile(dataset: Dataset, task: str | None = None) -> DatasetProfile:
+def profile(dataset: Dataset, task: str | None = None, metric: str | None = None) -> DatasetProfile:
     """Profile a dataset: modality, task and why, sizes, column roles, balance, shape statistics.
 
-    ``task`` overrides the detected task ('binary', 'multiclass', 'classification', 'regression').
+    ``task`` overrides the detected task ('binary', 'multiclass', 'classification', 'regression') and
+    ``metric`` states the score the user is judged on; unset, they come from the dataset (``advisor.load``'s
+    ``task=`` / ``metric=``). A target that could be read either way (a numeric column of a few whole-number
+    levels) is flagged: ``task_ambiguous`` is True and ``task_reason`` says how to override the reading.
 
     >>> import advisor
     >>> p = advisor.profile(advisor.datasets.load("adult"))
@@ -34,7 +38,7 @@ def profile(dataset: Dataset, task: str | None = None) -> DatasetProfile:
             f"profile() takes an advisor Dataset, not {type(dataset).__name__}.",
             "Load the data first: advisor.profile(advisor.load(data, target=...)).",
         )
-    target = summarize_target(dataset.y, task)
+    target = summarize_target(dataset.y, check_task(task) or dataset.task, dataset.modality.value)
     base: dict[str, Any] = {
         "name": dataset.name,
         "modality": dataset.modality.value,
@@ -42,6 +46,8 @@ def profile(dataset: Dataset, task: str | None = None) -> DatasetProfile:
         "target": dataset.target,
         "task": target.task,
         "task_reason": target.reason,
+        "task_ambiguous": target.ambiguous,
+        "metric": resolve_metric(metric or dataset.metric, target.task),
         "rows": dataset.n_rows,
         "n_classes": target.n_classes,
         "class_counts": target.class_counts,

@@ -372,7 +372,7 @@ def _recommended(result: BenchmarkResult) -> str | None:
 
 
 def _objective(task: str) -> str:
-    """The validation loss Optuna minimizes (as ``advisor.benchmarking.metrics.objective_metric``)."""
+    """The validation loss Optuna minimizes (as ``advisor.metrics.objective_metric``)."""
     return "rmse" if task == "regression" else "log_loss"
 
 

@@ -119,6 +119,9 @@ def _why(r: RankedFamily, index: int, baseline: RankedFamily | None) -> str:
 
 
 def _metric(profile: DatasetProfile) -> str:
+    """The user's metric when stated; else RMSE, ROC-AUC / balanced accuracy on imbalanced classes, or accuracy."""
+    if profile.metric is not None:
+        return profile.metric
     if profile.task == "regression":
         return "rmse"
     if (profile.imbalance_ratio or 1.0) >= 3.0:

@@ -2,16 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from advisor.data.validate import clean_target, drop_empty_columns, looks_like_classes, subset_rows
+from advisor.data.validate import clean_target, drop_empty_columns, subset_rows
 from advisor.errors import AllMissingColumnError, EmptyDataError, SingleClassError
-
-
-def test_looks_like_classes() -> None:
-    assert looks_like_classes(pd.Series(["a", "b"]))
-    assert looks_like_classes(pd.Series([0, 1, 2]))
-    assert looks_like_classes(pd.Series([True, False]))
-    assert not looks_like_classes(pd.Series([0.5, 1.5]))
-    assert not looks_like_classes(pd.Series(range(100)))
 
 
 def test_clean_target_drops_blank_and_question_marks() -> None:

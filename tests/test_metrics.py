@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from advisor.benchmarking.metrics import (
+from advisor.errors import InvalidArgumentError
+from advisor.metrics import (
     METRICS_BY_TASK,
     compute_metrics,
     direction,
     objective_metric,
     primary_metric,
 )
-from advisor.errors import InvalidArgumentError
 
 
 def test_binary_by_hand():

@@ -1,0 +1,146 @@
+"""The time policy of a benchmark: when each phase must end so that the whole call keeps its budget.
+
+A budget of ``seconds`` is a promise: the call (loading, search, refits, the ensemble, the model refit for
+deployment, saving) ends within it. :class:`TimePolicy` turns the promise into deadlines:
+
+- the **search** of all families ends at ``end - reserve`` (``reserve``: bookkeeping and saving, plus the
+  time the model for deployment needs to be refit on all rows, as estimated so far);
+- each family gets a **window**, its share of what is left among the families still to run;
+- a family's **first trial** (its good default) may take up to half its window, or a small share of the
+  budget, so that a slow first trial cannot starve the families after it;
+- a later trial starts only while a typical trial and the family's refit still fit in the window;
+- a **refit** (best parameters on train + validation) starts only when its estimated time fits before
+  ``end - reserve`` (else the trial's own model is kept, and the result says so);
+- the **deployment refit** on all rows runs only when its estimate fits before ``end``.
+
+Time not used by a family goes back to the ones after it (windows are recomputed from what is left).
+
+>>> policy = TimePolicy(seconds=60.0, t0=0.0)
+>>> policy.end
+60.0
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+__all__ = ["TimePolicy"]
+
+#: Share of the budget kept back for assembling, saving and returning the result.
+RESERVE_SHARE = 0.03
+#: ...but at least this many seconds, and at most this many.
+RESERVE_MIN_S, RESERVE_MAX_S = 0.3, 10.0
+#: A family's first trial may always use this share of the budget (if the global deadline allows).
+FIRST_TRIAL_SHARE = 0.05
+#: A first trial never takes more than this share of its family's window: the refit needs the rest.
+FIRST_TRIAL_WINDOW_SHARE = 0.5
+#: Safety factor on time estimates (refits, deployment refit): estimates come from one earlier fit.
+ESTIMATE_MARGIN = 1.2
+#: The deployment refit may hold back at most this share of the budget from the search.
+DEPLOY_RESERVE_MAX_SHARE = 0.25
+#: Leftover time (share of the budget) worth a second round for the best family.
+LEFTOVER_MIN_SHARE = 0.05
+
+
+@dataclass
+class TimePolicy:
+    """Deadlines for one benchmark call (``seconds=None``: no time budget, every deadline is None).
+
+    ``t0`` is when the call started (``time.monotonic()``), so time spent loading and profiling counts.
+    """
+
+    seconds: float | None
+    t0: float = field(default_factory=time.monotonic)
+    deploy_estimate_s: float = 0.0  # set by the runner as the expected deployment refit changes
+
+    # ------------------------------------------------------------------ fixed points
+    @property
+    def end(self) -> float | None:
+        """When the whole call must have returned."""
+        return None if self.seconds is None else self.t0 + self.seconds
+
+    @property
+    def reserve_s(self) -> float:
+        """Seconds kept back at the end for bookkeeping and the deployment refit."""
+        if self.seconds is None:
+            return 0.0
+        base = min(max(RESERVE_SHARE * self.seconds, RESERVE_MIN_S), RESERVE_MAX_S)
+        return base + min(self.deploy_estimate_s, DEPLOY_RESERVE_MAX_SHARE * self.seconds)
+
+    @property
+    def search_end(self) -> float | None:
+        """When searching and per-family refits must stop."""
+        return None if self.end is None else self.end - self.reserve_s
+
+    def left(self, now: float | None = None) -> float:
+        """Seconds until the search must end (infinite without a time budget)."""
+        if self.search_end is None:
+            return float("inf")
+        return self.search_end - (time.monotonic() if now is None else now)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    # ------------------------------------------------------------------ windows and trials
+    def window_end(self, share: float, remaining_shares: float) -> float | None:
+        """The end of a family's window: its share of what is left among the families still to run."""
+        if self.search_end is None:
+            return None
+        now = time.monotonic()
+        part = share / remaining_shares if remaining_shares > 0 else 1.0
+        return now + max(self.search_end - now, 0.0) * part
+
+    def trial_deadline(
+        self, window_end: float | None, durations: list[float], attempts: int, iterative: bool
+    ) -> float | bool | None:
+        """When the next trial must stop (None: no time budget), or False when no trial should start.
+
+        ``durations`` are the family's finished trials' seconds, ``attempts`` the trials started in this
+        window. A family's first finished trial always gets a chance (its good default) while the search
+        deadline allows; later trials start only if a typical trial and the refit still fit in the window.
+        An iterative model (boosting rounds, epochs, tree chunks) stops itself at the deadline, so it may
+        start as long as the deadline is ahead.
+        """
+        if window_end is None or self.search_end is None:
+            return None
+        now = time.monotonic()
+        if now >= self.search_end:
+            return False
+        if not durations:
+            if attempts >= 3 and now >= window_end:
+                return False
+            share = now + FIRST_TRIAL_WINDOW_SHARE * max(window_end - now, 0.0)
+            floor = now + FIRST_TRIAL_SHARE * (self.seconds or 0.0)
+            return min(self.search_end, max(share, floor))
+        typical = sorted(durations)[len(durations) // 2]
+        deadline = min(window_end - 1.3 * typical, self.search_end)  # keep time for the refit
+        if now + (0.0 if iterative else typical) >= deadline:
+            return False
+        return deadline
+
+    def leftover_worth_it(self) -> bool:
+        """Enough time left after every family's window for a second round of the best family."""
+        return self.seconds is not None and self.left() >= LEFTOVER_MIN_SHARE * self.seconds
+
+    # ------------------------------------------------------------------ refits
+    def refit_deadline(self, window_end: float | None, estimate_s: float) -> float | bool | None:
+        """Deadline of a family's refit on train + validation; False when its estimate does not fit.
+
+        The refit may use the rest of the family's window and, when the window is too short, time up to the
+        search deadline (later families' windows shrink accordingly). None without a time budget.
+        """
+        if self.search_end is None:
+            return None
+        now = time.monotonic()
+        needed = ESTIMATE_MARGIN * max(estimate_s, 0.0)
+        if now + needed > self.search_end:
+            return False
+        return min(self.search_end, max(window_end or now, now + needed))
+
+    def deploy_fits(self, estimate_s: float) -> bool:
+        """Whether the refit on all rows, estimated at ``estimate_s``, fits before the end of the call."""
+        if self.end is None:
+            return True
+        bookkeeping = min(max(RESERVE_SHARE * (self.seconds or 0.0), RESERVE_MIN_S), RESERVE_MAX_S)
+        return time.monotonic() + ESTIMATE_MARGIN * estimate_s + bookkeeping <= self.end

@@ -1,0 +1,40 @@
+"""Import the heavy libraries a benchmark will use in a background thread, while the main thread works.
+
+Importing torch takes about 2 s on a small machine, and its first optimizer imports ``torch._dynamo``
+(another 2 s); XGBoost and LightGBM add about a second. Done inline, these seconds come out of a short
+budget before any model trains. A daemon thread imports them while the main thread profiles the data,
+builds the splits and fits the first (classical) families, whose native code releases the GIL. Only
+third-party packages are preloaded (never advisor's own modules), so the two threads never import each
+other's modules; a failure here is ignored (the main thread imports what it needs anyway).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from collections.abc import Iterable
+
+__all__ = ["preload"]
+
+#: What each kind of planned work needs, slowest first.
+TORCH = ("torch", "torch.nn", "torch.optim", "torch._dynamo")
+BOOSTING = ("xgboost", "lightgbm")
+
+
+def preload(modules: Iterable[str]) -> threading.Thread | None:
+    """Start importing ``modules`` (in order) in a daemon thread; None when all are imported already."""
+    names = tuple(m for m in modules if m not in sys.modules)
+    if not names:
+        return None
+    thread = threading.Thread(target=_import_all, args=(names,), name="advisor-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - optional warm-up: the main thread reports real import errors
+            continue
