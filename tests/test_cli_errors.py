@@ -152,7 +152,7 @@ def _pixel_bomb_zip(tmp: Path) -> Path:
 def _no_images(tmp: Path) -> Path:
     for label in ("cats", "dogs"):
         (tmp / "docs" / label).mkdir(parents=True)
-        (tmp / "docs" / label / "notes.txt").write_text("no pictures here")
+        (tmp / "docs" / label / "notes.pdf").write_text("no pictures here")  # .txt would be text
     (tmp / "docs" / ".DS_Store").write_bytes(b"junk")
     return tmp / "docs"
 
@@ -160,8 +160,8 @@ def _no_images(tmp: Path) -> Path:
 def _zip_no_images(tmp: Path) -> Path:
     path = tmp / "docs.zip"
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("cats/notes.txt", "no pictures")
-        zf.writestr("__MACOSX/cats/._notes.txt", "junk")
+        zf.writestr("cats/notes.pdf", "no pictures")
+        zf.writestr("__MACOSX/cats/._notes.pdf", "junk")
     return path
 
 
@@ -195,6 +195,38 @@ def _empty_text_requested(tmp: Path) -> Path:
     return _table(tmp / "notes.csv", notes=["  "] * 40, stars=list(range(40)), y=[0, 1] * 20)
 
 
+def _text_classes(root: Path, *labels: str) -> Path:
+    for label in labels:
+        (root / label).mkdir(parents=True)
+        for i in range(2):
+            (root / label / f"{i}.txt").write_text(f"A short {label} document, number {i}.")
+    return root
+
+
+def _one_text_class(tmp: Path) -> Path:
+    return _text_classes(tmp / "news", "sports")
+
+
+def _blank_text_files(tmp: Path) -> Path:
+    root = _text_classes(tmp / "blank", "spam", "ham")
+    for path in root.rglob("*.txt"):
+        path.write_text(" \n")
+    return root
+
+
+def _escaping_text_zip(tmp: Path) -> Path:
+    path = tmp / "evil-text.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("spam/a.txt", "buy now")
+        zf.writestr("ham/b.txt", "see you at lunch")
+        zf.writestr("../../escaped.txt", "outside")
+    return path
+
+
+def _text_folder(tmp: Path) -> Path:
+    return _text_classes(tmp / "news", "sports", "politics")
+
+
 def _listing(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
@@ -215,13 +247,17 @@ CASES: list[tuple[str, Callable[[Path], Path], list[str], str]] = [
     ("zip symlink entry", _symlink_zip, [], "symbolic link"),
     ("pixel bomb", _pixel_bomb, [], "huge.png"),
     ("pixel bomb in zip", _pixel_bomb_zip, [], "decompression bomb"),
-    ("no images in folder", _no_images, [], "no images found"),
+    ("no images in folder", _no_images, [], "no images or text files found"),
     ("no images in zip", _zip_no_images, [], ".png"),
     ("corrupt image in zip", _corrupt_in_zip, [], "fake.jpg"),
     ("one class left after empty folders", _one_class_and_empty_folders, [], "'birds', 'dogs'"),
     ("all class folders empty", _all_empty_class_folders, [], "hold no images"),
     ("empty text column (detected)", _empty_text_auto, ["--target", "y"], "review"),
     ("empty text column (requested)", _empty_text_requested, ["--target", "y", "--modality", "text"], "notes"),
+    ("one class of text files", _one_text_class, [], "single class folder ('sports')"),
+    ("every text file empty", _blank_text_files, [], "every text file in folder 'blank' is empty"),
+    ("hostile text zip (path escape)", _escaping_text_zip, [], "escaped.txt"),
+    ("text folder read as images", _text_folder, ["--modality", "image"], "holds text files"),
 ]
 COMMANDS = ["profile", "recommend"]
 

@@ -1,6 +1,6 @@
 """Uploaded files on disk: saved under ``<runs root>/.uploads/<content hash>/``, read by :func:`advisor.load`.
 
-One file (CSV / TSV / Parquet / text table, a ``.zip`` of image class folders, ``.npz``, one ``.ts``) is
+One file (CSV / TSV / Parquet / text table, a ``.zip`` of image or text class folders, ``.npz``, one ``.ts``) is
 saved as it is; several ``.ts`` files (``NAME_TRAIN.ts`` + ``NAME_TEST.ts``) go into one folder named
 after the problem, which :func:`advisor.load` reads as a train / test pair. Nothing is unpacked here:
 zips are checked and read in memory by the loader.
@@ -79,7 +79,7 @@ def _check_names(names: list[str]) -> None:
     if not all(n.lower().endswith(".ts") for n in names):
         raise InvalidArgumentError(
             f"{len(names)} files were uploaded: {', '.join(names[:5])}.",
-            "Upload one file (a table, a .zip of image class folders, an .npz), or several .ts files "
+            "Upload one file (a table, a .zip of image or text class folders, an .npz), or several .ts files "
             "(NAME_TRAIN.ts and NAME_TEST.ts).",
         )
     if len(set(names)) != len(names):

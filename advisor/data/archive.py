@@ -23,7 +23,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 def _unsafe(archive: str, problem: str) -> UnsafeArchiveError:
     return UnsafeArchiveError(
         f"Archive '{archive}' was rejected: {problem}.",
-        "Advisor never extracts archives; rebuild the zip from a plain folder of images "
+        "Advisor never extracts archives; rebuild the zip from a plain folder of images or text files "
         "(e.g. `zip -r data.zip data/`) or pass the folder itself.",
     )
 
@@ -103,12 +103,16 @@ class SafeZip:
         self.directories = [info for info in self._zip.infolist() if info.is_dir()]
         self._read = 0
 
-    def read(self, info: zipfile.ZipInfo) -> bytes:
-        """The member's bytes; never more than its declared size (the header is not trusted)."""
+    def read(self, info: zipfile.ZipInfo, max_bytes: int | None = None) -> bytes:
+        """The member's bytes; never more than its declared size (the header is not trusted).
+
+        With ``max_bytes``, only the first ``max_bytes`` of a larger member are read.
+        """
         limit = info.file_size
+        wanted = limit + 1 if max_bytes is None or max_bytes > limit else max_bytes
         try:
             with self._zip.open(info) as fh:
-                data = fh.read(limit + 1)
+                data = fh.read(wanted)
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, ValueError) as err:
             raise MalformedFileError(
                 f"Member '{info.filename}' of '{self.name}' cannot be read ({err}).",

@@ -45,8 +45,8 @@ def looks_binary(sample: bytes) -> bool:
     return control > 0.05 * len(sample)
 
 
-def detect_encoding(sample: bytes) -> str:
-    """Guess the encoding: UTF-8 when ``sample`` decodes, else charset_normalizer, else latin-1."""
+def detect_encoding(sample: bytes, fallback: str = "latin-1") -> str:
+    """Guess the encoding: UTF-8 when ``sample`` decodes, else charset_normalizer, else ``fallback``."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -68,7 +68,7 @@ def detect_encoding(sample: bytes) -> str:
             return codecs.lookup(choice).name
         except LookupError:
             pass
-    return "latin-1"
+    return fallback
 
 
 def _rows(text: str, delimiter: str, quoting: int, limit: int = 200) -> list[list[str]]:

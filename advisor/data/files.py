@@ -30,7 +30,8 @@ COMPRESSIONS: dict[str, str] = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst
 DELIMITED_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 SUPPORTED_FORMATS = (
     "CSV/TSV/TXT (plain or .gz/.bz2/.xz/.zst), Parquet, UCR/UEA .ts, NumPy .npz/.npy, "
-    "a .zip or folder of image class subfolders, or a folder holding NAME_TRAIN.ts and NAME_TEST.ts"
+    "a .zip or folder of class subfolders holding images or .txt files, or a folder holding NAME_TRAIN.ts "
+    "and NAME_TEST.ts"
 )
 
 
@@ -59,11 +60,11 @@ def _is_ts_folder(path: Path) -> bool:
 def detect_kind(path: Path) -> tuple[str, str | None]:
     """Classify ``path``: ``(kind, compression)``.
 
-    Kinds: ``delimited``, ``parquet``, ``ts``, ``zip``, ``npz``, ``npy``, ``image_folder``,
-    ``ts_folder``. Raises :class:`UnsupportedFormatError` for anything else.
+    Kinds: ``delimited``, ``parquet``, ``ts``, ``zip``, ``npz``, ``npy``, ``class_folder`` (class
+    subfolders of images or text files), ``ts_folder``. Raises :class:`UnsupportedFormatError` for anything else.
     """
     if path.is_dir():
-        return ("ts_folder" if _is_ts_folder(path) else "image_folder"), None
+        return ("ts_folder" if _is_ts_folder(path) else "class_folder"), None
     name = path.name.lower()
     if ".parquet" in name or name.endswith(".pq"):
         return "parquet", None

@@ -12,18 +12,22 @@ import pandas as pd
 
 from advisor.data.arrays import array_layout, as_labels, check_array, read_npy, read_npz
 from advisor.data.build import finish
+from advisor.data.classfolders import read_class_folders
 from advisor.data.dataset import Dataset, Modality
 from advisor.data.files import check_size, detect_kind, resolve_max_bytes
 from advisor.data.frame import dataset_from_frame
-from advisor.data.images import read_image_folder, read_image_zip
+from advisor.data.images import IMAGES
 from advisor.data.modality import check_fixed_modality, parse_modality
 from advisor.data.tables import read_table
+from advisor.data.textfolders import TEXTS
 from advisor.data.timeseries import TsData, describe_series, read_ts_file, read_ts_folder
 from advisor.errors import DataNotFoundError, InvalidArgumentError, WrongTypeError
 
 __all__ = ["load"]
 
 Source = str | os.PathLike[str] | pd.DataFrame | np.ndarray
+#: What class subfolders (of a folder or a zip) may hold; images win a tie.
+CLASS_FOLDER_KINDS = (IMAGES, TEXTS)
 
 
 def load(
@@ -40,8 +44,9 @@ def load(
     """Load ``source`` into a :class:`Dataset`, detecting its modality unless one is given.
 
     ``source`` is a path to a file or folder, a DataFrame, a numpy array, or the name of a bundled
-    dataset. ``target`` is a column name (or, for arrays, one label per row); image folders, zips,
-    ``.npz`` and ``.ts`` files carry their labels. Without a target for a table, ``y`` is ``None``.
+    dataset. ``target`` is a column name (or, for arrays, one label per row); folders and zips of
+    class subfolders (images, or text files as scikit-learn's ``load_files`` reads them), ``.npz``
+    and ``.ts`` files carry their labels. Without a target for a table, ``y`` is ``None``.
     ``task`` ('binary', 'multiclass', 'classification', 'regression') overrides the detected task and
     ``metric`` names the score the user is judged on (see :func:`advisor.metrics.resolve_metric`); both
     travel with the dataset to :func:`advisor.profile`, :func:`advisor.recommend` and :func:`advisor.benchmark`.
@@ -158,19 +163,18 @@ def _from_path(
         else:
             data, ts_meta = read_ts_folder(path)
         return _from_ts(data, target, {**meta, "format": "ts", **ts_meta}, **common)
-    if kind in ("image_folder", "zip"):
-        container = "folder" if kind == "image_folder" else "archive"
-        check_fixed_modality(wanted, Modality.IMAGE, f"{container} '{path.name}' holds image files")
-        images = read_image_folder(path) if kind == "image_folder" else read_image_zip(path)
-        y = images.y if target is None or isinstance(target, str) else as_labels(target, len(images.y))
+    if kind in ("class_folder", "zip"):
+        data = read_class_folders(path, CLASS_FOLDER_KINDS, wanted)
+        y = data.y if target is None or isinstance(target, str) else as_labels(target, len(data.y))
         label = target if isinstance(target, str) else "label"
         return finish(
-            images.X,
+            data.X,
             y,
             target=label,
-            modality=Modality.IMAGE,
-            reason=images.reason,
-            meta={**meta, "format": container, **images.meta},
+            modality=data.modality,
+            reason=data.reason,
+            meta={**meta, **data.meta},
+            text_columns=data.text_columns,
             **common,
         )
     if kind == "npz":

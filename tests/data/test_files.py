@@ -46,7 +46,7 @@ def test_detect_kind_folders(tmp_path: Path) -> None:
     (tmp_path / "ts" / "A_TRAIN.ts").write_text("@data\n")
     (tmp_path / "img").mkdir()
     assert detect_kind(tmp_path / "ts") == ("ts_folder", None)
-    assert detect_kind(tmp_path / "img") == ("image_folder", None)
+    assert detect_kind(tmp_path / "img") == ("class_folder", None)
 
 
 def test_unsupported_extension_lists_formats(tmp_path: Path) -> None:

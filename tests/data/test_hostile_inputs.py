@@ -1,8 +1,8 @@
 """Hostile images and text through ``advisor.load``: a clear AdvisorError, or a documented skip; nothing written.
 
-Covers: zips whose paths escape their folder, decompression bombs (zip ratio and image pixels),
-non-image files, corrupt images, empty class folders and empty text columns. Every hostile file is
-made here in ``tmp_path``.
+Covers: zips of image or text class folders whose paths escape their folder, decompression bombs (zip
+ratio and image pixels), non-image files, corrupt images, empty class folders and empty text columns.
+Every hostile file is made here in ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -68,15 +68,20 @@ def _classes(root: Path, png: Callable[..., bytes], names: tuple[str, ...] = ("c
 # --- zip paths that escape the target folder: rejected before anything is read, nothing written ----
 
 
-def _symlink_zip(path: Path, png: Callable[..., bytes]) -> Path:
+def _symlink_zip(path: Path, data: bytes, suffix: str = ".png") -> Path:
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("cats/1.png", png())
-        zf.writestr("dogs/1.png", png())
-        info = zipfile.ZipInfo("dogs/evil.png")
+        zf.writestr(f"cats/1{suffix}", data)
+        zf.writestr(f"dogs/1{suffix}", data)
+        info = zipfile.ZipInfo(f"dogs/evil{suffix}")
         info.create_system = 3
         info.external_attr = (stat.S_IFLNK | 0o777) << 16
-        zf.writestr(info, "../../../evil.png")
+        zf.writestr(info, f"../../../evil{suffix}")
     return path
+
+
+def _document(kind: str, png: Callable[..., bytes]) -> tuple[bytes, str]:
+    """One class-folder file of ``kind`` ('images' or 'text') and its suffix."""
+    return (png(), ".png") if kind == "images" else (b"A short document about pets.", ".txt")
 
 
 ESCAPES = {
@@ -90,41 +95,51 @@ ESCAPES = {
 }
 
 
+KINDS = ["images", "text"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", list(ESCAPES), ids=list(ESCAPES))
 def test_escaping_zip_is_rejected_and_nothing_is_written(
-    tmp_path: Path, png: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch, case: str
+    tmp_path: Path, png: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch, case: str, kind: str
 ) -> None:
     work = tmp_path / "outer" / "work"
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
-    absolute = tmp_path / "abs" / "evil.png"
+    data, suffix = _document(kind, png)
+    absolute = tmp_path / "abs" / f"evil{suffix}"
     name, message = ESCAPES[case]
     if name is None:
-        archive = _symlink_zip(work / "evil.zip", png)
+        archive = _symlink_zip(work / "evil.zip", data, suffix)
     else:
-        name = name.replace("{abs}", absolute.as_posix())
-        archive = _zip(work / "evil.zip", {"cats/1.png": png(), "dogs/1.png": png(), name: png()})
+        name = name.replace("{abs}", absolute.as_posix()).replace(".png", suffix)
+        archive = _zip(work / "evil.zip", {f"cats/1{suffix}": data, f"dogs/1{suffix}": data, name: data})
     before = _listing(tmp_path)
     with pytest.raises(UnsafeArchiveError, match=message) as caught:
         load(archive)
     assert "never extracts archives" in str(caught.value)
     assert _listing(tmp_path) == before  # the work folder, its parent and grandparent are untouched
-    assert not absolute.exists() and not (tmp_path / "evil.png").exists()
+    assert not absolute.exists() and not (tmp_path / f"evil{suffix}").exists()
 
 
-def test_good_zip_is_read_in_memory_without_writing(tmp_path: Path, png: Callable[..., bytes]) -> None:
-    archive = _zip(tmp_path / "ok.zip", {"cats/1.png": png(), "dogs/1.png": png()})
+@pytest.mark.parametrize("kind", KINDS)
+def test_good_zip_is_read_in_memory_without_writing(tmp_path: Path, png: Callable[..., bytes], kind: str) -> None:
+    data, suffix = _document(kind, png)
+    archive = _zip(tmp_path / "ok.zip", {f"cats/1{suffix}": data, f"dogs/1{suffix}": data})
     before = _listing(tmp_path)
-    assert len(load(archive)) == 2
+    ds = load(archive)
+    assert len(ds) == 2 and ds.modality is (Modality.IMAGE if kind == "images" else Modality.TEXT)
     assert _listing(tmp_path) == before
 
 
 # --- decompression bombs -------------------------------------------------------------------------
 
 
-def test_zip_bomb_is_rejected(tmp_path: Path, png: Callable[..., bytes]) -> None:
-    archive = _zip(tmp_path / "bomb.zip", {"cats/1.png": png(), "dogs/zeros.png": b"\0" * (40 * 2**20)})
-    with pytest.raises(UnsafeArchiveError, match=r"'dogs/zeros\.png' expands .*-fold .* a decompression bomb"):
+@pytest.mark.parametrize("kind", KINDS)
+def test_zip_bomb_is_rejected(tmp_path: Path, png: Callable[..., bytes], kind: str) -> None:
+    data, suffix = _document(kind, png)
+    archive = _zip(tmp_path / "bomb.zip", {f"cats/1{suffix}": data, f"dogs/zeros{suffix}": b"\0" * (40 * 2**20)})
+    with pytest.raises(UnsafeArchiveError, match=rf"'dogs/zeros\{suffix}' expands .*-fold .* a decompression bomb"):
         load(archive)
 
 
@@ -237,16 +252,19 @@ def test_folder_without_any_image(tmp_path: Path) -> None:
     root = tmp_path / "docs"
     for name in ("a", "b"):
         (root / name).mkdir(parents=True)
-        (root / name / "notes.txt").write_text("not an image")
+        (root / name / "notes.pdf").write_text("not an image")  # .txt files would be a text dataset
     (root / "a" / "data.csv").write_text("x\n1\n")
-    with pytest.raises(EmptyDataError, match=r"No images found in folder 'docs': its 3 files .* are not images") as c:
+    with pytest.raises(
+        EmptyDataError, match=r"No images or text files found in folder 'docs': its 3 files .* are not images"
+    ) as c:
         load(root)
     assert "'a/data.csv'" in str(c.value) and ".png" in str(c.value) and ".jpg" in str(c.value)
+    assert "text files end in .md, .text, .txt" in str(c.value)
 
 
 def test_zip_without_any_image(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "docs.zip", {"a/notes.txt": b"x", "b/table.csv": b"x,y\n1,2\n", "__MACOSX/a": b""})
-    with pytest.raises(EmptyDataError, match=r"No images found in archive 'docs\.zip'.*must end in one of .*\.png"):
+    archive = _zip(tmp_path / "docs.zip", {"a/notes.pdf": b"x", "b/table.csv": b"x,y\n1,2\n", "__MACOSX/a": b""})
+    with pytest.raises(EmptyDataError, match=r"No images or text files found in archive 'docs\.zip'.*end in .*\.png"):
         load(archive)
 
 
@@ -310,7 +328,9 @@ def test_one_class_left_after_empty_folders(tmp_path: Path, png: Callable[..., b
 def test_all_class_folders_empty(tmp_path: Path) -> None:
     for name in ("cats", "dogs"):
         (tmp_path / "pets" / name).mkdir(parents=True)
-    with pytest.raises(EmptyDataError, match=r"No images found in folder 'pets': its class folders \('cats', 'dogs'\)"):
+    with pytest.raises(
+        EmptyDataError, match=r"No images or text files found in folder 'pets': its class folders \('cats', 'dogs'\)"
+    ):
         load(tmp_path / "pets")
 
 

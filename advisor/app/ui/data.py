@@ -20,7 +20,7 @@ __all__ = ["data_section"]
 BUNDLED, UPLOAD = "Bundled dataset", "Upload files"
 MODALITIES: tuple[str | None, ...] = (None, "tabular", "image", "text", "timeseries")
 UPLOAD_HELP = (
-    "A CSV / TSV / Parquet table (free-text columns welcome), a .zip of image class folders, an .npz, "
+    "A CSV / TSV / Parquet table (free-text columns welcome), a .zip of image or text class folders, an .npz, "
     f"or .ts files (NAME_TRAIN.ts + NAME_TEST.ts). Up to {MAX_UPLOAD_MB} MB."
 )
 
