@@ -24,8 +24,14 @@ __all__ = [
     "FileTooLargeError",
     "InvalidArgumentError",
     "MalformedFileError",
+    "MissingDependencyError",
     "ModalityError",
+    "NoStudiesError",
+    "NotARunFolderError",
+    "PortInUseError",
+    "RunNotFoundError",
     "SingleClassError",
+    "StorageError",
     "TargetNotFoundError",
     "UnsafeArchiveError",
     "UnsupportedFormatError",
@@ -106,3 +112,27 @@ class EmptyTextError(AdvisorError):
 
 class InvalidArgumentError(AdvisorError, ValueError):
     """An argument has a value outside what is allowed (a negative budget, an unknown option...)."""
+
+
+class RunNotFoundError(AdvisorError, FileNotFoundError):
+    """The run folder, or the SQLite file of a run's Optuna storage, does not exist."""
+
+
+class NotARunFolderError(AdvisorError):
+    """The folder exists but no benchmark wrote into it (no ``optuna.db``, no storage in ``result.json``)."""
+
+
+class StorageError(AdvisorError):
+    """An Optuna storage cannot be opened or read (bad URL, unreachable server, missing driver, not Optuna's)."""
+
+
+class NoStudiesError(StorageError):
+    """The Optuna storage holds no studies: no benchmark has run into it."""
+
+
+class MissingDependencyError(AdvisorError, ImportError):
+    """An optional dependency (an extra such as ``advisor[dashboard]``) is not installed."""
+
+
+class PortInUseError(AdvisorError, OSError):
+    """The port a server should listen on is taken by another program."""
