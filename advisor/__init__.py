@@ -26,6 +26,7 @@ _EXPORTS = {
     "benchmark": "advisor.api",
     "benchmark_suite": "advisor.api",
     "load_model": "advisor.api",
+    "trials_dashboard": "advisor.api",
     "Budget": "advisor.benchmarking",
     "BenchmarkResult": "advisor.benchmarking",
     "Dataset": "advisor.data",
@@ -47,6 +48,7 @@ _SUBMODULES = (
     "profiling",
     "rules",
     "suite",
+    "trials",
 )
 
 __all__ = [
@@ -77,11 +79,13 @@ __all__ = [
     "recommend",
     "rules",
     "suite",
+    "trials",
+    "trials_dashboard",
 ]
 
 if TYPE_CHECKING:
-    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules, suite
-    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend
+    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules, suite, trials
+    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, trials_dashboard
     from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.data import Dataset, Modality
     from advisor.profiling import DatasetProfile

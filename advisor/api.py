@@ -17,7 +17,7 @@ from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend"]
+__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend", "trials_dashboard"]
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from advisor.suite import SuiteResult
     from advisor.suite.events import SuiteEvent
     from advisor.suite.sources import SuiteSource
+    from advisor.trials import TrialsDashboard
 
 
 def recommend(
@@ -195,3 +196,28 @@ def load_model(path: str | Path) -> AdvisorModel:
     from advisor.models.persistence import load_model as _load
 
     return _load(path)
+
+
+def trials_dashboard(
+    run_dir: str | Path | None = None,
+    *,
+    storage: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+) -> TrialsDashboard:
+    """Open a benchmark's trials in optuna-dashboard (``pip install "advisor[dashboard]"``), served in a
+    background thread: every trial's parameters, validation loss, learning curve and costs, per family.
+
+    ``run_dir`` is a run folder (its ``optuna.db``, or the storage URL its ``result.json`` records);
+    ``storage`` (any Optuna storage URL) overrides it. ``port=0`` picks a free port. The returned
+    dashboard has ``.url``, ``.studies`` (name and trial counts per family), ``.wait()`` (block until
+    Ctrl-C) and ``.stop()``; it is also a context manager. ``advisor trials RUN_DIR`` is the same.
+
+    >>> dashboard = advisor.trials_dashboard("advisor-runs/adult")   # doctest: +SKIP
+    >>> dashboard.url, [s.name for s in dashboard.studies]            # doctest: +SKIP
+    ('http://127.0.0.1:8080/', ['lightgbm', 'mlp'])
+    >>> dashboard.stop()                                              # doctest: +SKIP
+    """
+    from advisor.trials import start, storage_for
+
+    return start(storage_for(run_dir, storage), host=host, port=port)

@@ -4,6 +4,7 @@ advisor profile data.csv --target churn
 advisor recommend data.csv --target churn --interpretable --json
 advisor benchmark data.csv --target churn --budget 60
 advisor benchmark --suite suite.yaml --jobs 2 --out runs/suite     # many datasets, with reports
+advisor trials advisor-runs/churn                                   # its trials in optuna-dashboard
 advisor datasets
 """
 
@@ -19,6 +20,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from advisor.errors import AdvisorError
 
@@ -349,6 +351,51 @@ def dashboard(
     raise typer.Exit(subprocess.call(streamlit_command(port=port, headless=headless)))
 
 
+@app.command()
+def trials(
+    run_dir: Annotated[
+        str | None,
+        typer.Argument(
+            help="A run folder written by `advisor benchmark` (default location: advisor-runs/<dataset>).",
+            show_default=False,
+            metavar="RUN_DIR",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to serve on; 0 picks a free one.", min=0, max=65535)] = 8080,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 is every network interface "
+            "(whoever reaches it can rename or delete studies)."
+        ),
+    ] = "127.0.0.1",
+    storage: Annotated[
+        str | None,
+        typer.Option(
+            help="Optuna storage URL to open instead of the run folder's, e.g. postgresql://user@host/db "
+            "(then RUN_DIR may be left out).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Inspect a benchmark trial by trial in optuna-dashboard: each family's study with every trial's
+    parameters, validation loss, learning curve (pruning), costs and validation metrics, optimization history
+    and parameter importances. Prints the URL and the studies found, then serves until Ctrl-C.
+
+    The storage is the run folder's optuna.db, or the URL its result.json records when the benchmark ran
+    with --storage. Needs the dashboard extra: pip install "advisor\\[dashboard]". Any Optuna tool opens
+    the same storage, e.g. optuna-dashboard sqlite:///advisor-runs/adult/optuna.db.
+
+    Example: advisor trials advisor-runs/adult --port 8081
+    """
+    from advisor.reporting.console import render_trials
+    from advisor.trials import serve, storage_for
+
+    if run_dir is None and storage is None:
+        raise typer.BadParameter("give a RUN_DIR (e.g. advisor-runs/adult) or --storage URL")
+    serve(storage_for(run_dir, storage), host=host, port=port, on_ready=lambda dash: out.print(render_trials(dash)))
+
+
 def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool, propose: bool) -> Any:
     """Load the data; with no target on a table, propose one (and say why) on stderr."""
     from advisor.api import load
@@ -430,7 +477,7 @@ def main() -> None:
     try:
         app()
     except AdvisorError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")  # a message's [brackets] are text, not markup
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]")
@@ -439,7 +486,7 @@ def main() -> None:
         if os.environ.get("ADVISOR_DEBUG"):
             raise
         err.print(
-            f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]unexpected error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "This is a bug in advisor; rerun with ADVISOR_DEBUG=1 for the traceback and report it."
         )
         raise SystemExit(1) from None

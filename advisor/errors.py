@@ -24,9 +24,15 @@ __all__ = [
     "FileTooLargeError",
     "InvalidArgumentError",
     "MalformedFileError",
+    "MissingDependencyError",
     "ModalityError",
+    "NoStudiesError",
+    "NotARunFolderError",
     "NothingMeasuredError",
+    "PortInUseError",
+    "RunNotFoundError",
     "SingleClassError",
+    "StorageError",
     "TargetNotFoundError",
     "TooFewRowsError",
     "UnanswerableTargetError",
@@ -121,3 +127,27 @@ class InvalidArgumentError(AdvisorError, ValueError):
 
 class NothingMeasuredError(AdvisorError):
     """A benchmark could not score any model family (each one's reason is in the message)."""
+
+
+class RunNotFoundError(AdvisorError, FileNotFoundError):
+    """The run folder, or the SQLite file of a run's Optuna storage, does not exist."""
+
+
+class NotARunFolderError(AdvisorError):
+    """The folder exists but no benchmark wrote into it (no ``optuna.db``, no storage in ``result.json``)."""
+
+
+class StorageError(AdvisorError):
+    """An Optuna storage cannot be opened or read (bad URL, unreachable server, missing driver, not Optuna's)."""
+
+
+class NoStudiesError(StorageError):
+    """The Optuna storage holds no studies: no benchmark has run into it."""
+
+
+class MissingDependencyError(AdvisorError, ImportError):
+    """An optional dependency (an extra such as ``advisor[dashboard]``) is not installed."""
+
+
+class PortInUseError(AdvisorError, OSError):
+    """The port a server should listen on is taken by another program."""

@@ -33,6 +33,8 @@ def test_public_names() -> None:
         "AdvisorError",
         "datasets",
         "hardware",
+        "trials",
+        "trials_dashboard",
     ):
         assert hasattr(advisor, name), name
     with pytest.raises(AttributeError):

@@ -92,7 +92,7 @@ def test_constraints_change_the_answer(churn_csv: Path) -> None:
     assert "deploy.urgent" in {r["id"] for r in fast["fired"]}
 
 
-@pytest.mark.parametrize("command", ["profile", "recommend", "datasets", "hardware"])
+@pytest.mark.parametrize("command", ["profile", "recommend", "datasets", "hardware", "trials"])
 def test_help_documents_each_command(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

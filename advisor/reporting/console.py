@@ -14,8 +14,9 @@ from advisor.rules.recommendation import Recommendation, TrainingRecipe
 
 if TYPE_CHECKING:
     from advisor.benchmarking.results import BenchmarkResult
+    from advisor.trials import TrialsDashboard
 
-__all__ = ["render_benchmark", "render_profile", "render_recommendation"]
+__all__ = ["render_benchmark", "render_profile", "render_recommendation", "render_trials"]
 
 
 def render_profile(p: DatasetProfile) -> RenderableType:
@@ -229,3 +230,26 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
         )
     )
     return Group(*parts)
+
+
+def render_trials(dashboard: TrialsDashboard) -> RenderableType:
+    """Where optuna-dashboard serves a run's studies, and each study (model family) with its trials."""
+    from advisor.trials import masked_url
+
+    table = Table(title=Text(f"Studies in {masked_url(dashboard.storage)}"), title_justify="left")
+    for name in ("study", "trials", "complete", "pruned", "failed", "best value", "page"):
+        table.add_column(name, justify="right" if name not in ("study", "page") else "left", no_wrap=name != "page")
+    for s in dashboard.studies:
+        table.add_row(
+            Text(s.name),  # any storage's study names: text, never markup
+            f"{s.trials:,}",
+            f"{s.complete:,}",
+            f"{s.pruned:,}",
+            f"{s.failed:,}",
+            _opt(s.best_value, ".4f"),
+            Text(dashboard.study_url(s)),
+        )
+    return Group(
+        Text.assemble(("optuna-dashboard: ", "bold"), (dashboard.url, "bold cyan"), "  (Ctrl-C to stop)"),
+        table,
+    )
