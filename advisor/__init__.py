@@ -26,6 +26,10 @@ _EXPORTS = {
     "benchmark": "advisor.api",
     "benchmark_suite": "advisor.api",
     "load_model": "advisor.api",
+    "refit": "advisor.api",
+    "ModelConfig": "advisor.benchmarking.config",
+    "AdvisorClassifier": "advisor.estimators",
+    "AdvisorRegressor": "advisor.estimators",
     "trials_dashboard": "advisor.api",
     "Budget": "advisor.benchmarking",
     "BenchmarkResult": "advisor.benchmarking",
@@ -43,7 +47,9 @@ _SUBMODULES = (
     "data",
     "datasets",
     "errors",
+    "estimators",
     "hardware",
+    "metrics",
     "models",
     "profiling",
     "rules",
@@ -52,13 +58,16 @@ _SUBMODULES = (
 )
 
 __all__ = [
+    "AdvisorClassifier",
     "AdvisorError",
+    "AdvisorRegressor",
     "BenchmarkResult",
     "Budget",
     "Constraints",
     "Dataset",
     "DatasetProfile",
     "Modality",
+    "ModelConfig",
     "Recommendation",
     "SuiteEntry",
     "SuiteResult",
@@ -77,6 +86,7 @@ __all__ = [
     "profile",
     "profiling",
     "recommend",
+    "refit",
     "rules",
     "suite",
     "trials",
@@ -85,9 +95,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules, suite, trials
-    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, trials_dashboard
+    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, refit
     from advisor.benchmarking import BenchmarkResult, Budget
+    from advisor.benchmarking.config import ModelConfig, trials_dashboard
     from advisor.data import Dataset, Modality
+    from advisor.estimators import AdvisorClassifier, AdvisorRegressor
     from advisor.profiling import DatasetProfile
     from advisor.rules import Constraints, Recommendation
     from advisor.suite import SuiteEntry, SuiteResult

@@ -17,12 +17,13 @@ from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend", "trials_dashboard"]
+__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from advisor.benchmarking import BenchmarkResult, Budget, ProgressEvent
+    from advisor.benchmarking.config import ModelConfig
     from advisor.models.persistence import AdvisorModel
     from advisor.suite import SuiteResult
     from advisor.suite.events import SuiteEvent
@@ -113,11 +114,11 @@ def benchmark(
     >>> result = advisor.benchmark(advisor.datasets.load("diabetes"), budget=30)   # doctest: +SKIP
     >>> result.leaderboard()                                                       # doctest: +SKIP
     """
-    import time
+    from advisor.benchmarking import Budget
 
+    budget = Budget.coerce(budget).started()  # loading and imports count against the budget
     from advisor.benchmarking import run_benchmark
 
-    started_at = time.monotonic()  # loading counts against the budget
     data = dataset if isinstance(dataset, Dataset) else load(dataset, target=target)
     data = data.stating(task, metric)
     return run_benchmark(
@@ -131,7 +132,6 @@ def benchmark(
         price_per_hour=price_per_hour,
         on_progress=on_progress,
         refit_full=refit_full,
-        started_at=started_at,
     )
 
 
@@ -189,6 +189,27 @@ def benchmark_suite(
         drop_empty_columns=drop_empty_columns,
         on_progress=on_progress,
     )
+
+
+def refit(
+    config: ModelConfig | dict[str, Any] | str | Path,
+    data: Dataset | Any,
+    *,
+    target: str | None = None,
+    out: str | Path | None = None,
+) -> AdvisorModel:
+    """Train a benchmark's winner again on new data, without searching.
+
+    ``config`` is ``result.best_config()``, a dict of it, or a YAML / JSON file it was saved to (every run
+    writes ``<run folder>/best_config.yaml``); ``data`` is anything :func:`load` reads (``target`` defaults to
+    the config's). The model is fitted on every row; ``out`` saves it. Returns the model.
+
+    >>> model = advisor.refit("advisor-runs/adult/best_config.yaml", "adult_2027.csv")   # doctest: +SKIP
+    >>> model.predict(new_rows)                                                           # doctest: +SKIP
+    """
+    from advisor.benchmarking.refit import refit as _refit
+
+    return _refit(config, data, target=target, out=out)
 
 
 def load_model(path: str | Path) -> AdvisorModel:

@@ -219,13 +219,14 @@ def benchmark(
     from advisor.api import benchmark as run
     from advisor.benchmarking import Budget
 
+    seconds = budget if budget is not None else 60.0
+    clock = Budget(seconds=seconds, trials=trials).started()  # loading the file counts against the budget
     dataset = _load(paths[0], target, modality, drop_empty_columns, propose=True)
     chosen = [f.strip() for f in families.split(",")] if families else None
-    seconds = budget if budget is not None else 60.0
     with _progress_display(seconds, as_json) as on_progress:
         result = run(
             dataset,
-            budget=Budget(seconds=seconds, trials=trials),
+            budget=clock,
             storage=storage,
             seed=seed if seed is not None else 0,
             run_dir=run_dir,
@@ -305,6 +306,39 @@ def _run_suite(
         err.print(f"[yellow]warning: no reports written: {result.report_error}[/]")
     if result.failed:
         raise typer.Exit(1 if any(d.error_kind == "bug" for d in result.failed) else 2)
+
+
+@app.command("refit")
+def refit_command(
+    config: Annotated[
+        str,
+        typer.Argument(
+            help="A model config: a run folder's best_config.yaml, or a file saved from result.best_config().",
+            show_default=False,
+        ),
+    ],
+    path: PathArg,
+    target: Annotated[str | None, typer.Option("--target", "-t", help="Target column (default: the config's).")] = None,
+    out: Annotated[str, typer.Option(help="Where to save the trained model (a .pkl file).")] = "model.pkl",
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a benchmark's winner again on new data, without searching: the family, parameters, rounds or
+    epochs and recipe come from CONFIG; every row of PATH is used. Saves a model that predicts from raw data."""
+    from advisor.api import refit
+
+    model = refit(config, path, target=target, out=out)
+    summary = {
+        "family": model.family,
+        "task": model.task,
+        "rows": model.metadata.get("rows"),
+        "fit_s": model.metadata.get("fit_s"),
+        "model": out,
+    }
+    if as_json:
+        _print_json(summary)
+        return
+    out_text = f"Trained {model.family} ({model.task}) on {summary['rows']:,} rows in {summary['fit_s']:.1f}s"
+    print(f"{out_text}; saved to {out}. Load it with advisor.load_model({out!r}).")
 
 
 @app.command()

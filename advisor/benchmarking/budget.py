@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import InvalidArgumentError
@@ -15,8 +15,10 @@ __all__ = ["Budget", "split_trials"]
 class Budget:
     """How much a benchmark may spend: ``seconds`` of wall time, ``trials`` in total, or both.
 
-    With seconds, the whole call (search, final refits, test evaluation) ends within 110% of it.
-    With trials, each family gets its plan share of them (at least one: its good default).
+    With seconds, the whole call (loading, search, refits, saving) ends within it: the clock starts when the
+    call starts, or at ``start`` (a ``time.monotonic()`` reading) when the caller's clock started earlier (the
+    CLI starts it before loading the file). With trials, each family gets its plan share of them (at least one:
+    its good default).
 
     >>> Budget.coerce(60)
     Budget(seconds=60.0, trials=None)
@@ -24,6 +26,7 @@ class Budget:
 
     seconds: float | None = None
     trials: int | None = None
+    start: float | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.seconds is None and self.trials is None:
@@ -54,6 +57,12 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         return {"seconds": self.seconds, "trials": self.trials}
+
+    def started(self, at: float | None = None) -> Budget:
+        """This budget with its clock started ``at`` (default: now), unless it was started already."""
+        import time
+
+        return self if self.start is not None else replace(self, start=time.monotonic() if at is None else at)
 
 
 def split_trials(total: int, shares: dict[str, float]) -> dict[str, int]:

@@ -320,7 +320,7 @@ class CostRecord:
 
     fit: FitCost
     inference: InferenceCost | None = None
-    model_size_bytes: int = 0
+    model_size_bytes: int | None = 0  # None: not measured (trials skip it)
     device: str = "cpu"
     money: float | None = None
 
@@ -355,7 +355,7 @@ class CostRecord:
                 peak_memory_mb=float(d["peak_memory_mb"]),
             ),
             inference=inference,
-            model_size_bytes=int(d.get("model_size_bytes") or 0),
+            model_size_bytes=None if d.get("model_size_bytes") is None else int(d["model_size_bytes"]),
             device=str(d.get("device") or "cpu"),
             money=None if d.get("money") is None else float(d["money"]),
         )

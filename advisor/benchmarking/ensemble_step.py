@@ -94,6 +94,7 @@ def build_ensemble(
         RawInput(),
         labels,
         {"members": [m.family for m, _ in members]},
+        members[0][0].form,
     )
     inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=3.0)
     clock.add(time.perf_counter() - start)

@@ -26,6 +26,7 @@ __all__ = [
     "Reporter",
     "TrialOutcome",
     "fit_final",
+    "fix_steps",
     "metrics_of",
     "probe_costs",
     "run_trial",
@@ -277,7 +278,7 @@ def _fit(
 ) -> tuple[Any, FitCost]:
     est = spec.build(params, ctx)  # type: ignore[misc]
     if n_steps is not None:
-        _fix_steps(est, n_steps)
+        fix_steps(est, n_steps)
     kwargs: dict[str, Any] = {}
     if spec.iterative:
         kwargs = {"eval_set": eval_set, "progress": reporter}
@@ -320,9 +321,8 @@ def probe_costs(
         est.predict, X, n_single=n_single, max_batch_rows=500 if light else 2_000, time_limit_s=0.25 if light else 1.5
     )
     clock.add(time.perf_counter() - start)
-    record = CostRecord(
-        fit=fit_cost, inference=inference, model_size_bytes=model_size_bytes(est), device=ctx.device, money=None
-    )
+    size = None if light else model_size_bytes(est)  # pickling a trial's model (a forest) can take seconds
+    record = CostRecord(fit=fit_cost, inference=inference, model_size_bytes=size, device=ctx.device, money=None)
     return record.to_attrs()
 
 
@@ -334,7 +334,7 @@ def _steps_used(est: Any) -> int | None:
     return None
 
 
-def _fix_steps(est: Any, n_steps: int) -> None:
+def fix_steps(est: Any, n_steps: int) -> None:
     """Refit with the number of rounds / epochs the best trial used (no validation set to stop on)."""
     names = est.get_params()
     if "validation_fraction" in names:  # train on every row, for exactly the epochs found

@@ -41,6 +41,13 @@ ESTIMATE_MARGIN = 1.2
 DEPLOY_RESERVE_MAX_SHARE = 0.25
 #: Leftover time (share of the budget) worth a second round for the best family.
 LEFTOVER_MIN_SHARE = 0.05
+#: Trials search on at most this many training rows per second of budget (for REFERENCE_FEATURES features;
+#: fewer with more features), so that each family gets several trials on large data; never fewer than
+#: MIN_SEARCH_ROWS. Measured on 2 cores: LightGBM's default trial on 700,000 x 20 rows takes 12 s, a random
+#: forest's 200 trees over 160 s.
+SEARCH_ROWS_PER_SECOND = 2_000
+REFERENCE_FEATURES = 20
+MIN_SEARCH_ROWS = 5_000
 
 
 @dataclass
@@ -123,6 +130,15 @@ class TimePolicy:
         """Enough time left after every family's window for a second round of the best family."""
         return self.seconds is not None and self.left() >= LEFTOVER_MIN_SHARE * self.seconds
 
+    def search_rows(self, train_rows: int, features: int) -> int | None:
+        """How many training rows trials should search on (a stratified subsample), or None for all of them."""
+        if self.seconds is None:
+            return None
+        width = min(max(features, 1), 1_000)
+        cap = self.seconds * SEARCH_ROWS_PER_SECOND * min(1.0, (REFERENCE_FEATURES / width) ** 0.5)
+        cap = max(int(cap), MIN_SEARCH_ROWS)
+        return cap if train_rows > cap else None
+
     # ------------------------------------------------------------------ refits
     def refit_deadline(self, window_end: float | None, estimate_s: float) -> float | bool | None:
         """Deadline of a family's refit on train + validation; False when its estimate does not fit.
@@ -137,6 +153,12 @@ class TimePolicy:
         if now + needed > self.search_end:
             return False
         return min(self.search_end, max(window_end or now, now + needed))
+
+    def affordable_rows(self, seconds_per_row: float) -> int:
+        """How many rows a refit costing ``seconds_per_row`` can take before the search deadline (with margin)."""
+        if self.search_end is None or seconds_per_row <= 0:
+            return 2**62
+        return int(max(self.left(), 0.0) / (ESTIMATE_MARGIN * seconds_per_row))
 
     def deploy_fits(self, estimate_s: float) -> bool:
         """Whether the refit on all rows, estimated at ``estimate_s``, fits before the end of the call."""

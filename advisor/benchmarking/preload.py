@@ -36,5 +36,5 @@ def _import_all(names: tuple[str, ...]) -> None:
     for name in names:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001, S112 - optional warm-up: the main thread reports real import errors
+        except Exception:
             continue

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from advisor.benchmarking.costs import COST_KEYS
+
+if TYPE_CHECKING:
+    from advisor.benchmarking.config import ModelConfig
 
 __all__ = ["BenchmarkResult", "FamilyResult", "TrialRecord", "Verdict", "pareto_front"]
 
@@ -54,6 +57,7 @@ class FamilyResult:
     #: Which rows the scored model was fitted on, in words ("train + validation (1,234 rows)"), and how many.
     trained_on: str = ""
     train_rows: int | None = None
+    members: tuple[str, ...] = ()  # an ensemble's member families
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class BenchmarkResult:
     choice: str = ""
     #: The chosen model for deployment: family, path, rows and what it was trained on (all rows by default).
     deployed: dict[str, Any] = field(default_factory=dict)
+    #: How models were built beyond their parameters (transfer strategy, class weighting), for configs.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ views
     @property
@@ -112,6 +118,13 @@ class BenchmarkResult:
 
     def family(self, name: str) -> FamilyResult:
         return next(f for f in self.families if f.family == name)
+
+    def best_config(self, family: str | None = None) -> ModelConfig:
+        """The chosen family's (or ``family``'s) parameters and settings, to save as YAML / JSON and train
+        again without searching: ``advisor.refit(config, data)``, CLI ``advisor refit CONFIG DATA``."""
+        from advisor.benchmarking.config import config_of
+
+        return config_of(self, family)
 
     def leaderboard(self) -> pd.DataFrame:
         """One row per measured family, best first by the test metric, with its costs."""
@@ -178,7 +191,7 @@ class BenchmarkResult:
     def from_dict(cls, data: dict[str, Any]) -> BenchmarkResult:
         return cls(
             **{k: v for k, v in data.items() if k not in ("families", "trials", "verdict", "notes")},
-            families=tuple(FamilyResult(**f) for f in data["families"]),
+            families=tuple(FamilyResult(**{**f, "members": tuple(f.get("members") or ())}) for f in data["families"]),
             trials=tuple(TrialRecord(**t) for t in data["trials"]),
             verdict=Verdict(**data["verdict"]),
             notes=tuple(data.get("notes", ())),

@@ -25,6 +25,7 @@ import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget, split_trials
+from advisor.benchmarking.context import base_context
 from advisor.benchmarking.costs import FitCost, measure_inference, money
 from advisor.benchmarking.objective import (
     ModelClock,
@@ -41,10 +42,11 @@ from advisor.benchmarking.policy import TimePolicy
 from advisor.benchmarking.preload import BOOSTING, TORCH, preload
 from advisor.benchmarking.prepare import encode_target
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
-from advisor.benchmarking.splits import make_splits
+from advisor.benchmarking.splits import Splits, make_splits, subsample_rows, subsample_splits
 from advisor.benchmarking.studies import open_study, trial_records
 from advisor.benchmarking.views import View, Views
 from advisor.data.dataset import Dataset
+from advisor.data.form import InputForm
 from advisor.errors import AdvisorError, InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
 from advisor.hardware import Hardware, detect
 from advisor.metrics import direction, primary_metric
@@ -71,10 +73,6 @@ CV_MODALITIES = ("tabular", "timeseries")
 #: words; longer texts count for more): measured on 2 cores, partial MiniLM fine-tuning runs 9-14 texts/s.
 CPU_FINE_TUNE_MAX_ITEMS = 10_000
 CPU_FINE_TUNE_WORDS = 20.0
-#: Below this many cells (rows x features) models train on one thread.
-SMALL_DATA_CELLS = 200_000
-#: Features a text counts for in that size (the MiniLM embedding width).
-TEXT_CELLS = 384
 #: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
 RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
 BEST_MODEL = "best.pkl"
@@ -110,14 +108,13 @@ def run_benchmark(
     hardware: Hardware | None = None,
     on_progress: ProgressCallback | None = None,
     refit_full: bool = True,
-    started_at: float | None = None,
 ) -> BenchmarkResult:
-    """Run the benchmark; see :func:`advisor.benchmark`. ``started_at`` (``time.monotonic()``) is when the
-    caller's clock started, so that loading the data counts against the budget."""
+    """Run the benchmark; see :func:`advisor.benchmark`. The budget's clock runs from ``budget.start`` when the
+    caller started it (so loading the data counts), else from now."""
     started = datetime.now(UTC)
     preload(_libraries(families))
-    budget = Budget.coerce(budget)
-    policy = TimePolicy(budget.seconds, started_at if started_at is not None else time.monotonic())
+    budget = Budget.coerce(budget).started()
+    policy = TimePolicy(budget.seconds, budget.start)  # type: ignore[arg-type]
     hardware = hardware or detect(probe_torch=True)
     if dataset.y is None:
         raise TargetNotFoundError("A benchmark needs a target to predict.", "Pass target='column' when loading.")
@@ -187,24 +184,37 @@ class _Run:
         test_rows = np.arange(predefined["train"], len(y)) if isinstance(predefined, dict) else None
         cv_below = CV_BELOW_ROWS if self.modality in CV_MODALITIES else 0
         self.splits = make_splits(y, task, seed=self.seed, predefined_test=test_rows, cv_below=cv_below)
+        self.form = InputForm.of(self.dataset)
+        self.search_splits = self._search_splits(y, task)
         self.y, self.labels, self.task = y, labels, task
         self.metric = primary_metric(task, self.profile.metric or self.rec.plan.metric)
         self.higher_is_better = direction(self.metric) == "maximize"
         device = self.hardware.device if self.hardware.device != "mps" else "cpu"
         self.views = Views(self.dataset, self.profile, self.run_dir, device, on_embed=self._embed_progress)
-        table = self.views.table()  # tables: fails early, with a clear message, when no column is usable
-        self.ctx_base = dict(
+        self.views.table()  # tables: fails early, with a clear message, when no column is usable
+        self.ctx_base = base_context(
+            self.views,
+            self.hardware,
             task=task,
-            profile=self.profile,
-            device=device,
-            n_jobs=_threads(self.profile, self.hardware, self.modality),
             seed=self.seed,
-            categorical_columns=tuple(table.categorical) if table is not None else (),
-            class_weight=(self.profile.imbalance_ratio or 1.0) >= 3.0,
             transfer=self._transfer_strategy(device),
-            mixed=self.views.mixed,
+            class_weight=(self.profile.imbalance_ratio or 1.0) >= 3.0,
         )
         self._data: dict[str, PreparedData] = {}
+
+    def _search_splits(self, y: np.ndarray, task: str) -> Splits:
+        """The splits trials use: on large data, stratified subsamples of train and validation sized to the
+        budget (the refits then use every train + validation row that fits); otherwise the splits themselves."""
+        cap = self.policy.search_rows(len(self.splits.train), self.profile.features)
+        if cap is None:
+            return self.splits
+        sub = subsample_splits(self.splits, y, task, cap, self.seed)
+        self.notes.append(
+            f"search on a stratified subsample of {len(sub.train):,} of {len(self.splits.train):,} training rows "
+            f"(and {len(sub.val):,} validation rows), sized to the {self.budget.seconds:g}s budget; "
+            "refits use every train + validation row that fits"
+        )
+        return sub
 
     def _transfer_strategy(self, device: str) -> str | None:
         """The rules' transfer strategy, except that fine-tuning on a CPU falls back to feature extraction when
@@ -230,10 +240,11 @@ class _Run:
         k network fits per trial would leave a deep family one trial, or none, within its share of the budget.
         """
         holdout = family is not None and family in FAMILIES and FAMILIES[family].kind == "deep"
-        key = f"{view}:holdout" if holdout and self.splits.cross_validated else view
+        key = f"{view}:holdout" if holdout and self.search_splits.cross_validated else view
         if key not in self._data:
             built = self.views.get(view)
-            splits = dataclasses.replace(self.splits, folds=()) if key.endswith(":holdout") else self.splits
+            splits = self.search_splits
+            splits = dataclasses.replace(splits, folds=()) if key.endswith(":holdout") else splits
             self._data[key] = PreparedData(built.X, self.y, splits, self.labels, self.task, self.metric)
         return self._data[key]
 
@@ -384,39 +395,56 @@ class _Run:
         costs_attr = best.user_attrs.get("costs", {})
         outcome = self.best_outcomes.get(name)
         outcome = outcome if outcome is not None and outcome.number == best.number else None
-        n_trainval = len(self.splits.train_val)
         trial_rows = (outcome.train_rows if outcome else None) or _trial_rows(data)
-        estimate = float(costs_attr.get("fit_wall_s") or 0.0) * n_trainval / max(trial_rows, 1)
-        deadline = self.policy.refit_deadline(window_end, estimate)
+        per_row = float(costs_attr.get("fit_wall_s") or 0.0) / max(trial_rows, 1)
+        rows, deadline = self._refit_rows(window_end, per_row, trial_rows)
         try:
             if deadline is False and outcome is not None and outcome.estimator is not None:
                 est, fit_cost = outcome.estimator, _trial_fit_cost(costs_attr)
-                trained_on, rows = f"train only ({trial_rows:,} rows): the search trial's own model", trial_rows
+                trained_on, n_rows = f"train only ({trial_rows:,} rows): the search trial's own model", trial_rows
                 self.notes.append(
                     f"{name}: scored the search trial's model; a refit on train + validation (about "
-                    f"{estimate:.1f}s) did not fit in the {max(self.policy.left(), 0.0):.1f}s left"
+                    f"{per_row * len(self.splits.train_val):.1f}s) did not fit in the "
+                    f"{max(self.policy.left(), 0.0):.1f}s left"
                 )
             else:
-                self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on train + validation")
+                self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on {len(rows):,} rows")
                 n_steps = costs_attr.get("n_steps")
-                est, fit_cost = fit_final(spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock)
-                trained_on, rows = f"train + validation ({n_trainval:,} rows)", n_trainval
+                est, fit_cost = fit_final(
+                    spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows
+                )
+                trained_on, n_rows = _rows_text(len(rows), len(self.splits.train_val)), len(rows)
             test_metrics, costs = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
         view = self.view_of(spec)
-        metadata = {"params": dict(best.params), "trial": best.number, "trained_on": trained_on, "rows": rows}
-        model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata)
+        metadata = {"params": dict(best.params), "trial": best.number, "trained_on": trained_on, "rows": n_rows}
+        model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata, self.form)
         costs = self._end_to_end_costs(model, view, costs)
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
         result = self._family_result(
-            name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view), trained=(trained_on, rows)
+            name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view), trained=(trained_on, n_rows)
         )
         self.finals[name] = (model, result)
         if outcome is not None and outcome.predictions is not None:
             self.val_predictions[name] = outcome.predictions
         self._update_deploy_estimate()
+
+    def _refit_rows(
+        self, window_end: float | None, per_row_s: float, trial_rows: int
+    ) -> tuple[np.ndarray, float | bool | None]:
+        """The rows of the refit and its deadline: every train + validation row when the estimate fits, else as
+        many as fit (a stratified subsample, if clearly more than the trial had), else (False) none."""
+        rows = self.splits.train_val
+        deadline = self.policy.refit_deadline(window_end, per_row_s * len(rows))
+        if deadline is not False:
+            return rows, deadline
+        fit = self.policy.affordable_rows(per_row_s)
+        if fit < 1.2 * trial_rows:
+            return rows, False
+        rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
+        return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
 
     def _inputs(self, spec: ModelSpec, view: View) -> str:
         return spec.inputs_for(self.context(spec.name)) or view.description
@@ -454,6 +482,7 @@ class _Run:
         inputs: str = "",
         trained: tuple[str, int | None] = ("", None),
         val_metrics: dict[str, float] | None = None,
+        members: tuple[str, ...] = (),
     ) -> FamilyResult:
         fam = FAMILIES.get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
@@ -479,6 +508,7 @@ class _Run:
             inputs=inputs,
             trained_on=trained[0],
             train_rows=trained[1],
+            members=members,
         )
 
     # ------------------------------------------------------------------ ensemble
@@ -525,6 +555,7 @@ class _Run:
                 inputs=reason,
                 trained=(trained, min(r.train_rows or 0 for _, r in members) or None),
                 val_metrics=val_metrics,
+                members=(gbm, net),
             ),
         )
 
@@ -687,8 +718,11 @@ class _Run:
             best_family=self.choice[0],
             choice=self.choice[1],
             deployed=_plain(self.deployed),
+            settings={"transfer": self.ctx_base["transfer"], "class_weight": self.ctx_base["class_weight"]},
         )
         result.save(self.run_dir / "result.json")
+        if result.best_family is not None:
+            result.best_config().save(self.run_dir / "best_config.yaml")
         self._emit("done", "", None, result.verdict.summary)
         return result
 
@@ -726,6 +760,12 @@ def _trial_rows(data: PreparedData) -> int:
     return len(data.splits.folds[0][0]) if data.splits.cross_validated else len(data.splits.train)
 
 
+def _rows_text(n: int, trainval: int) -> str:
+    if n >= trainval:
+        return f"train + validation ({n:,} rows)"
+    return f"a stratified {n:,} of the {trainval:,} train + validation rows (what fit the budget)"
+
+
 def _trial_fit_cost(costs: dict[str, Any]) -> FitCost:
     return FitCost(*(float(costs.get(k) or 0.0) for k in ("fit_wall_s", "fit_cpu_s", "peak_memory_mb")))
 
@@ -758,15 +798,6 @@ def _check_families(families: list[str]) -> list[str]:
 
 def _loss(result: FamilyResult) -> float:
     return result.best_value if result.best_value is not None else float("inf")
-
-
-def _threads(profile: DatasetProfile, hardware: Hardware, modality: str = "tabular") -> int:
-    """All cores for sizeable data; one thread for small data, where thread start-up and contention cost
-    more than they save (measured: LightGBM on 768 rows fits 4-8x faster on 1 thread than on 2; XGBoost on
-    280 x 384 embeddings 1.6-5x faster). Size is rows x features; a text counts as TEXT_CELLS features
-    (the width of its sentence embedding). Frozen encoders always use every core."""
-    width = TEXT_CELLS if modality == "text" else max(profile.features, 1)
-    return hardware.cores if profile.rows * width >= SMALL_DATA_CELLS else 1
 
 
 def _plain(value: dict[str, Any]) -> dict[str, Any]:

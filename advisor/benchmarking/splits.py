@@ -28,7 +28,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from advisor.errors import InvalidArgumentError
 
-__all__ = ["Splits", "make_splits"]
+__all__ = ["Splits", "make_splits", "subsample_rows", "subsample_splits"]
 
 CLASSIFICATION_TASKS = ("binary", "multiclass", "classification")
 #: At most this many quantile bins stratify a regression target.
@@ -170,6 +170,34 @@ def make_splits(
     return Splits(train=np.sort(train), val=np.sort(val), test=np.sort(test), folds=folds)
 
 
+def subsample_splits(splits: Splits, y: Any, task: str, max_train: int, seed: int = 0) -> Splits:
+    """The same splits with train (and val, in proportion) cut to stratified subsamples of ``max_train`` rows.
+
+    The test part is unchanged. Used to search on large data within a time budget; folds are dropped (they
+    exist only for small data).
+
+    >>> s = make_splits(np.array([0, 1] * 5000), "binary", seed=0)
+    >>> sub = subsample_splits(s, np.array([0, 1] * 5000), "binary", max_train=1000)
+    >>> len(sub.train), len(sub.val), len(sub.test) == len(s.test)
+    (1000, 214, True)
+    """
+    if len(splits.train) <= max_train:
+        return splits
+    n_val = min(len(splits.val), max(1, round(max_train * len(splits.val) / len(splits.train))))
+    train = subsample_rows(splits.train, y, task, max_train, seed)
+    val = subsample_rows(splits.val, y, task, n_val, seed + 1)
+    return Splits(train=train, val=val, test=splits.test)
+
+
+def subsample_rows(rows: np.ndarray, y: Any, task: str, n: int, seed: int = 0) -> np.ndarray:
+    """A seeded, stratified subsample of ``n`` of the row positions ``rows`` (all of them if ``n`` is larger)."""
+    rows = np.asarray(rows)
+    if n >= len(rows):
+        return np.sort(rows)
+    codes = _strata(np.asarray(y).reshape(-1), task)
+    return np.sort(_allocate(rows, codes, n, np.random.default_rng(seed + 7919)))
+
+
 def _count(frac: float, n: int, at_most: int) -> int:
     """Rows for a part of fraction ``frac`` of ``n``: at least one if frac > 0, leaving one row out."""
     if frac <= 0 or n <= 1:
@@ -234,14 +262,22 @@ def _allocate(candidates: np.ndarray, codes: np.ndarray, n_take: int, rng: np.ra
 def _folds(
     rows: np.ndarray, codes: np.ndarray, task: str, n_folds: int, seed: int
 ) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    k = min(int(n_folds), len(rows))
+    """k shuffled (stratified) folds over ``rows``. A class with a single member stays in every fold's
+    training part, so each fold's model knows every class its validation rows can hold."""
+    strata = codes[rows]
+    always_train = np.zeros(len(rows), dtype=bool)
+    if task in CLASSIFICATION_TASKS:
+        values, counts = np.unique(strata, return_counts=True)
+        always_train = np.isin(strata, values[counts < 2])
+    split_rows, kept = rows[~always_train], rows[always_train]
+    k = min(int(n_folds), len(split_rows))
     if k < 2:
         return ()
+    strata = codes[split_rows]
     splitter: KFold | StratifiedKFold = KFold(k, shuffle=True, random_state=seed)
-    strata = codes[rows]
     if task in CLASSIFICATION_TASKS and np.unique(strata, return_counts=True)[1].max() >= k:
         splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "The least populated class has only 1 member"
-        pairs = list(splitter.split(np.zeros((len(rows), 1)), strata))
-    return tuple((np.sort(rows[tr]), np.sort(rows[va])) for tr, va in pairs)
+        pairs = list(splitter.split(np.zeros((len(split_rows), 1)), strata))
+    return tuple((np.sort(np.concatenate([split_rows[tr], kept])), np.sort(split_rows[va])) for tr, va in pairs)

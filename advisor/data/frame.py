@@ -179,6 +179,7 @@ def dataset_from_frame(
         if layout is not None:
             extra = {
                 "layout": "pixel table",
+                "pixel_columns": list(layout.columns),
                 "image_size": (layout.side, layout.side),
                 "channels": 1,
                 "pixel_range": (layout.low, layout.high),

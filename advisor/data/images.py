@@ -20,7 +20,7 @@ from advisor.data.classfolders import FileKind, FolderData, Layout, Member
 from advisor.data.dataset import Modality
 from advisor.errors import CorruptImageError, FileTooLargeError
 
-__all__ = ["IMAGES", "IMAGE_SUFFIXES", "MAX_PIXELS", "read_images"]
+__all__ = ["IMAGES", "IMAGE_SUFFIXES", "MAX_PIXELS", "read_images", "resize_images"]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"})
 MAX_SIDE = 224
@@ -159,3 +159,21 @@ IMAGES = FileKind(
     modality=Modality.IMAGE,
     reader=read_images,
 )
+
+
+def resize_images(images: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """``(n, H, W, C)`` uint8 images resized (bilinear) to ``shape`` = (height, width, channels), converting
+    grayscale and color as loading does."""
+    from PIL import Image
+
+    height, width, channels = shape
+    out = np.empty((len(images), height, width, channels), dtype=np.uint8)
+    mode = "L" if channels == 1 else "RGB"
+    for i, pixels in enumerate(np.asarray(images)):
+        pixels = np.clip(pixels, 0, 255).astype(np.uint8)
+        image = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels).convert(mode)
+        if image.size != (width, height):
+            image = image.resize((width, height), Image.Resampling.BILINEAR)
+        array = np.asarray(image, dtype=np.uint8)
+        out[i] = array[..., None] if channels == 1 else array
+    return out

@@ -22,7 +22,6 @@ __all__ = [
 ]
 
 
-
 def _missing(y: pd.Series) -> np.ndarray:
     missing = y.isna().to_numpy(dtype=bool)
     if not pd.api.types.is_numeric_dtype(y.dtype):

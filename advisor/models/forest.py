@@ -7,6 +7,7 @@ see :class:`~advisor.models.preprocessing.TabularPreprocessor` with ``encoding='
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,10 @@ MAX_FEATURES = ("sqrt", "log2", 0.33, 0.5, 0.7, 1.0)
 MAX_DEPTHS = (None, 4, 6, 8, 12, 16, 24, 32)
 
 
-#: Trees grown between two ``progress`` calls (a deadline can stop the forest between chunks).
+#: Trees grown between two ``progress`` calls (a deadline can stop the forest between chunks): at most
+#: CHUNK, fewer on large data, so that a chunk takes about CHUNK_SECONDS (measured on the first trees).
 CHUNK = 25
+CHUNK_SECONDS = 1.0
 
 
 class _Forest:
@@ -47,11 +50,15 @@ class _Forest:
             classes = np.unique(target)
             weights = compute_class_weight("balanced", classes=classes, y=target)
             model.set_params(class_weight=dict(zip(classes.tolist(), weights.tolist(), strict=True)))
-        grown = 0
+        grown, chunk = 0, max(1, min(CHUNK, abs(self.n_jobs or 1)))  # the first chunk measures a tree's time
         while grown < self.n_estimators:
-            grown = min(grown + CHUNK, self.n_estimators)
+            start = time.perf_counter()
+            step = min(chunk, self.n_estimators - grown)
+            grown += step
             model.set_params(n_estimators=grown)
             model.fit(data, target)
+            per_tree = (time.perf_counter() - start) / step
+            chunk = int(min(CHUNK, max(1, CHUNK_SECONDS / per_tree))) if per_tree > 0 else CHUNK
             if progress(grown - 1, math.nan):
                 break
         self.best_iteration_ = grown - 1

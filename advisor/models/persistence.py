@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from advisor.data.form import InputForm
 from advisor.errors import DataNotFoundError, MalformedFileError, WrongTypeError
 
 __all__ = ["AdvisorModel", "load_model", "save_model"]
@@ -23,7 +24,9 @@ __all__ = ["AdvisorModel", "load_model", "save_model"]
 
 @dataclass
 class AdvisorModel:
-    """A benchmark's final model: predicts on raw tables, returning the original labels."""
+    """A benchmark's final model: predicts from raw data in any form ``advisor.load`` reads, returning the
+    original labels. ``metadata`` says which parameters and rows it was trained with (``trained_on``, ``rows``);
+    ``form`` is how the training data came in (see :class:`advisor.data.form.InputForm`)."""
 
     family: str
     task: str
@@ -31,19 +34,24 @@ class AdvisorModel:
     preparer: Any
     labels: list[str] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    form: InputForm | None = None
 
     def _features(self, X: Any) -> Any:
         from advisor.benchmarking.prepare import TablePreparer
 
-        if isinstance(self.preparer, TablePreparer) and not isinstance(X, pd.DataFrame):
+        form = getattr(self, "form", None)  # models saved before forms existed have none
+        if form is not None:
+            X = form.raw(X)
+        elif isinstance(self.preparer, TablePreparer) and not isinstance(X, pd.DataFrame):
             X = pd.DataFrame(np.asarray(X), columns=self.preparer.columns)
         return self.preparer.transform(X)
 
     def predict(self, X: Any) -> np.ndarray:
         """Predictions in the target's original labels (classification) or units (regression).
 
-        ``X`` is raw data like the training data: a table, an image array ``(n, H, W[, C])``, texts, or a
-        list of ``(channels, length)`` series."""
+        ``X`` is new data in any form the training data could have been loaded from: a file or folder path
+        (CSV/Parquet, image folder or zip, text class folders, ``.ts``), a table with the original column types,
+        a pixel table, an image array ``(n, H, W[, C])``, texts, or a list of ``(channels, length)`` series."""
         raw = np.asarray(self.estimator.predict(self._features(X)))
         if self.labels is None:
             return raw

@@ -13,7 +13,7 @@ The data has 2 labelled rows (2 samples): too few to train, validate and test a 
 
 from __future__ import annotations
 
-from advisor.errors import AdvisorError, TooFewRowsError, UnanswerableTargetError
+from advisor.errors import TooFewRowsError, UnanswerableTargetError
 from advisor.profiling.profile import DatasetProfile
 
 __all__ = ["MIN_ROWS", "check_answerable"]

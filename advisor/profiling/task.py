@@ -124,7 +124,7 @@ def _detect(y: pd.Series, modality: str) -> tuple[str, str]:
         return kind, f"{name} holds {n_unique} labels ({sample}{', ...' if n_unique > 3 else ''})"
     values = y.to_numpy(dtype=float)
     integral = _integral(values)
-    if n_unique <= 2:
+    if n_unique == 2 or (n_unique == 1 and integral):  # one non-integer value is a constant, not a class
         return "binary", f"{name} takes 2 numeric values ({', '.join(map(str, sorted(y.unique())))})"
     span = f"({int(values.min())}..{int(values.max())})" if integral else ""
     if integral and modality != "tabular":

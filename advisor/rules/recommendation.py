@@ -65,6 +65,10 @@ class TrainingRecipe:
     augmentation: str = "none"
     notes: tuple[str, ...] = ()
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingRecipe:
+        return cls(**{**data, "notes": tuple(data.get("notes", ()))})
+
 
 @dataclass(frozen=True)
 class TransferStrategy:
@@ -170,7 +174,7 @@ class Recommendation:
             **{k: data[k] for k in ("dataset", "modality", "task", "verdict", "summary", "gpu")},
             ranking=tuple(RankedFamily(**{**r, "rules": tuple(r["rules"])}) for r in data["ranking"]),
             fired=tuple(FiredRule(**r) for r in data["fired"]),
-            recipes={k: TrainingRecipe(**{**v, "notes": tuple(v["notes"])}) for k, v in data["recipes"].items()},
+            recipes={k: TrainingRecipe.from_dict(v) for k, v in data["recipes"].items()},
             transfer=TransferStrategy(**{**transfer, "steps": tuple(transfer["steps"])}) if transfer else None,
             hybrids=tuple(HybridOption(**h) for h in data["hybrids"]),
             plan=BenchmarkPlan(

@@ -83,7 +83,18 @@ def test_all_classes_unique_falls_back_to_unstratified():
     s = make_splits(y, "multiclass", seed=0)
     _assert_partition(s, 20)
     assert len(s.test) == 3 and len(s.val) == 3
-    assert len(s.folds) == 5  # plain KFold: no class has 5 members
+    assert s.folds == ()  # a one-member class stays in every fold's training part: here, every row
+
+
+def test_singleton_classes_stay_in_every_training_fold():
+    y = np.array([0] * 20 + [1] * 20 + [2])  # class 2 has one member
+    s = make_splits(y, "multiclass", seed=0)
+    lonely = int(np.flatnonzero(y == 2)[0])
+    assert len(s.folds) == 5
+    for train, val in s.folds:
+        if lonely in s.train_val:
+            assert lonely in train and lonely not in val
+        assert set(y[val]) <= set(y[train])
 
 
 def test_tiny_data():
