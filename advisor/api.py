@@ -15,6 +15,7 @@ from advisor.data import Dataset, load
 from advisor.errors import InvalidArgumentError, WrongTypeError
 from advisor.hardware import Hardware, detect
 from advisor.profiling import DatasetProfile, profile
+from advisor.profiling.checks import check_answerable
 from advisor.rules import Constraints, Recommendation, run_engine
 
 __all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
@@ -45,7 +46,10 @@ def recommend(
     ``data`` is a :class:`DatasetProfile` (e.g. from ``DatasetProfile.from_summary``), a loaded
     :class:`Dataset`, or anything :func:`advisor.load` reads (then ``target`` names the target).
     ``task`` overrides the detected task and ``metric`` is the score the plan ranks by (see
-    :func:`advisor.load`). ``constraints`` is a :class:`Constraints` or a dict of its fields; the GPU is
+    :func:`advisor.load`). Data no model can be scored on is refused with the fix: fewer than 10 labelled
+    rows (:class:`~advisor.errors.TooFewRowsError`), a classification target whose every value is unique
+    (:class:`~advisor.errors.UnanswerableTargetError`); what-if profiles from numbers are not checked.
+    ``constraints`` is a :class:`Constraints` or a dict of its fields; the GPU is
     detected unless ``constraints.gpu`` says otherwise.
     """
     prof = _as_profile(data, target, task, metric)
@@ -53,16 +57,26 @@ def recommend(
 
 
 def _as_profile(data: Any, target: str | None, task: str | None, metric: str | None) -> DatasetProfile:
+    """The profile to recommend for, refused (with the fix) when no model could be scored on its data.
+
+    Profiles of data (a :class:`Dataset`, anything :func:`load` reads, or a profile :func:`profile` built) are
+    checked by :func:`~advisor.profiling.checks.check_answerable`: too few labelled rows, an identifier as the
+    target. What-if profiles (``DatasetProfile.from_summary``) are numbers, not data, and are not checked.
+    """
     if isinstance(data, DatasetProfile):
-        return _restate(data, task, metric)
-    if isinstance(data, Dataset):
-        return profile(data, task=task, metric=metric)
-    if data is None:
+        prof = _restate(data, task, metric)
+    elif isinstance(data, Dataset):
+        prof = profile(data, task=task, metric=metric)
+    elif data is None:
         raise WrongTypeError(
             "recommend() got None instead of data.",
             "Pass a file path, a DataFrame, a Dataset or a DatasetProfile.",
         )
-    return profile(load(data, target=target, task=task, metric=metric))
+    else:
+        prof = profile(load(data, target=target, task=task, metric=metric))
+    if not prof.from_summary_only:
+        check_answerable(prof)
+    return prof
 
 
 def _restate(prof: DatasetProfile, task: str | None, metric: str | None) -> DatasetProfile:
@@ -151,6 +165,9 @@ def benchmark_suite(
     propose_targets: bool = False,
     drop_empty_columns: bool = False,
     on_progress: Callable[[SuiteEvent], None] | None = None,
+    task: str | None = None,
+    metric: str | None = None,
+    refit_full: bool | None = None,
 ) -> SuiteResult:
     """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
 
@@ -160,12 +177,15 @@ def benchmark_suite(
     records every dataset's status (pending, running, done, failed, skipped), worker pid, timings and
     error. A dataset that fails (bad input or a bug) is recorded and the others go on.
 
-    ``budget``, ``seed``, ``target``, ``modality``, ``families`` and ``price_per_hour`` apply to every
-    dataset whose suite entry does not set its own (and override the suite file's top-level values);
-    the budget defaults to 60 seconds per dataset. A dataset needs a target: its own (``.ts`` files,
-    image folders, bundled datasets), the entry's, ``target``, or, with ``propose_targets=True``, the
-    one the CLI would propose (recorded in the state's notes). Rerunning with the same ``out_dir``
-    reuses finished results whose dataset, target, seed and budget match, and resumes the rest.
+    ``budget``, ``seed``, ``target``, ``modality``, ``task``, ``metric``, ``families`` and ``price_per_hour``
+    apply to every dataset whose suite entry does not set its own (and override the suite file's top-level
+    values); the budget defaults to 60 seconds per dataset. ``task`` and ``metric`` are as in :func:`benchmark`
+    (a metric must fit each dataset's task, else that dataset fails with the reason); ``refit_full``
+    (default: the suite file's, else True) refits each dataset's chosen model on all rows. A dataset needs a
+    target: its own (``.ts`` files, image folders, bundled datasets), the entry's, ``target``, or, with
+    ``propose_targets=True``, the one the CLI would propose (recorded in the state's notes). Rerunning with
+    the same ``out_dir`` reuses finished results whose dataset, target, seed, budget, task, metric and
+    ``refit_full`` match, and resumes the rest.
     ``reports`` (``"html,md,json"``, a list, or ``None``) go to ``out_dir/reports``.
 
     >>> result = advisor.benchmark_suite(["diabetes", "credit_g"], budget=30, jobs=2)  # doctest: +SKIP
@@ -188,6 +208,9 @@ def benchmark_suite(
         propose_targets=propose_targets,
         drop_empty_columns=drop_empty_columns,
         on_progress=on_progress,
+        task=task,
+        metric=metric,
+        refit_full=refit_full,
     )
 
 
@@ -213,7 +236,8 @@ def refit(
 
 
 def load_model(path: str | Path) -> AdvisorModel:
-    """Load a final model saved by :func:`benchmark` (``<run folder>/models/<family>.pkl``)."""
+    """Load a model saved by :func:`benchmark`: ``<run folder>/models/best.pkl`` (the chosen model, to deploy)
+    or ``<run folder>/models/<family>.pkl`` (each family's model scored on test)."""
     from advisor.models.persistence import load_model as _load
 
     return _load(path)

@@ -2,7 +2,8 @@
 
 advisor profile data.csv --target churn
 advisor recommend data.csv --target churn --interpretable --json
-advisor benchmark data.csv --target churn --budget 60
+advisor profile ratings.csv --target stars --task regression        # state the task when it could be read either way
+advisor benchmark data.csv --target churn --budget 60 --metric f1   # leaderboard, verdict and choice by F1
 advisor benchmark --suite suite.yaml --jobs 2 --out runs/suite     # many datasets, with reports
 advisor trials advisor-runs/churn                                   # its trials in optuna-dashboard
 advisor datasets
@@ -49,6 +50,25 @@ class ModalityOption(StrEnum):
     timeseries = "timeseries"
 
 
+class TaskOption(StrEnum):
+    binary = "binary"
+    multiclass = "multiclass"
+    classification = "classification"
+    regression = "regression"
+
+
+def _check_metric(value: str | None) -> str | None:
+    """``--metric``: a built-in name, an alias or a scikit-learn scorer name (checked against the task later)."""
+    if value is None:
+        return None
+    from advisor.metrics import resolve_metric
+
+    try:
+        return resolve_metric(value)
+    except AdvisorError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 PathArg = Annotated[
     str,
     typer.Argument(
@@ -65,6 +85,29 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines i
 DropOpt = Annotated[
     bool, typer.Option("--drop-empty-columns", help="Drop columns with no values instead of stopping with an error.")
 ]
+TaskOpt = Annotated[
+    TaskOption | None,
+    typer.Option(
+        "--task",
+        help="State the task instead of detecting it: binary, multiclass, classification (binary or multiclass by "
+        "the class count) or regression. Use it when the target could be read either way, e.g. a 1-5 rating "
+        "(detected as classes and flagged) that is a score to regress.",
+        show_default=False,
+    ),
+]
+MetricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        help="The score you are judged on: accuracy, balanced_accuracy, roc_auc, log_loss, f1 (classification); "
+        "rmse, mae, r2 (regression); or any scikit-learn scorer name (e.g. matthews_corrcoef, f1_weighted). "
+        "The plan, the leaderboard, the verdict and the chosen model use it; trials still minimize log loss "
+        "(classification) or RMSE (regression) on validation. Default: the plan's (accuracy; ROC-AUC or balanced "
+        "accuracy on imbalanced classes; RMSE).",
+        callback=_check_metric,
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -72,13 +115,16 @@ def profile(
     path: PathArg,
     target: TargetOpt = None,
     modality: ModalityOpt = None,
+    task: TaskOpt = None,
+    metric: MetricOpt = None,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
 ) -> None:
-    """Show what advisor sees in a dataset: modality, task, sizes, column roles, balance, skew."""
+    """Show what advisor sees in a dataset: modality, task (and whether it could be read the other way), sizes,
+    column roles, balance, skew."""
     from advisor.api import profile as build_profile
 
-    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True, task=task, metric=metric)
     prof = build_profile(dataset)
     if as_json:
         _print_json(prof.to_dict())
@@ -97,18 +143,22 @@ def recommend(
         bool, typer.Option("--interpretable", help="Decisions must be explainable (regulated or audited use).")
     ] = False,
     gpu: Annotated[
-        bool | None, typer.Option("--gpu/--no-gpu", help="Whether a GPU is available for training [default: detected].")
+        bool | None,
+        typer.Option("--gpu/--no-gpu", help="Whether a GPU is available for training \\[default: detected]."),
     ] = None,
     urgency: Annotated[Level, typer.Option(help="How soon a model must be deployed.")] = Level.medium,
     latency_ms: Annotated[
         float | None, typer.Option(help="Single-prediction latency budget in milliseconds.", min=0.001)
     ] = None,
     compute: Annotated[Level, typer.Option(help="Compute budget for training.")] = Level.medium,
+    task: TaskOpt = None,
+    metric: MetricOpt = None,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
 ) -> None:
     """Rank model families for a dataset: reasons with sources, training recipe, transfer strategy
-    and benchmark plan."""
+    and benchmark plan (ranked by --metric when given). Data no model can be scored on (fewer than 10
+    labelled rows, an identifier as the target) is refused with the fix."""
     from advisor.api import recommend as run_recommend
     from advisor.rules import Constraints
 
@@ -119,7 +169,7 @@ def recommend(
         latency_ms=latency_ms,
         compute_budget=compute.value,
     )
-    dataset = _load(path, target, modality, drop_empty_columns, propose=True)
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True, task=task, metric=metric)
     rec = run_recommend(dataset, constraints)
     if as_json:
         _print_json(rec.to_dict())
@@ -175,6 +225,18 @@ def benchmark(
         float | None, typer.Option(help="Machine price per hour, to report training cost in money.", min=0.0)
     ] = None,
     modality: ModalityOpt = None,
+    task: TaskOpt = None,
+    metric: MetricOpt = None,
+    refit_full: Annotated[
+        bool | None,
+        typer.Option(
+            "--refit-full/--no-refit-full",
+            help="Refit the chosen model (best on validation by the metric) on every row, test rows included, "
+            "before saving it as <run folder>/models/best.pkl, the model to deploy \\[default: refit-full]. "
+            "--no-refit-full keeps the model scored on test (trained on train + validation).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
     suite: Annotated[
@@ -201,27 +263,23 @@ def benchmark(
     ] = None,
 ) -> None:
     """Measure the recommended model families on this data and machine: a live progress bar, then a
-    leaderboard, Pareto fronts and whether the rules were right. Several datasets (or a folder, or
-    --suite FILE) run as a suite: a progress bar per dataset, a summary table, HTML/Markdown/JSON reports."""
+    leaderboard, Pareto fronts, whether the rules were right, and the model to use (best on validation by
+    the metric, refit on all rows and saved as <run folder>/models/best.pkl). Several datasets (or a folder,
+    or --suite FILE) run as a suite: a progress bar per dataset, a summary table, HTML/Markdown/JSON reports."""
     paths = paths or []
     if _is_suite(paths, suite, out_dir, report, jobs):
         if run_dir is not None or storage is not None:
             raise typer.BadParameter("--run-dir and --storage are for one dataset; a suite takes --out DIR")
-        _run_suite(
-            [*([suite] if suite else []), *paths],
-            SuiteOptions(target, budget, trials, seed, families, price_per_hour, modality, drop_empty_columns),
-            out_dir,
-            report,
-            jobs or 1,
-            as_json,
-        )
+        options = SuiteOptions(target, budget, trials, seed, families, price_per_hour, modality, drop_empty_columns)
+        options = options._replace(task=task, metric=metric, refit_full=refit_full)
+        _run_suite([*([suite] if suite else []), *paths], options, out_dir, report, jobs or 1, as_json)
         return
     from advisor.api import benchmark as run
     from advisor.benchmarking import Budget
 
     seconds = budget if budget is not None else 60.0
     clock = Budget(seconds=seconds, trials=trials).started()  # loading the file counts against the budget
-    dataset = _load(paths[0], target, modality, drop_empty_columns, propose=True)
+    dataset = _load(paths[0], target, modality, drop_empty_columns, propose=True, task=task, metric=metric)
     chosen = [f.strip() for f in families.split(",")] if families else None
     with _progress_display(seconds, as_json) as on_progress:
         result = run(
@@ -233,6 +291,7 @@ def benchmark(
             families=chosen,
             price_per_hour=price_per_hour,
             on_progress=on_progress,
+            refit_full=refit_full is not False,
         )
     if as_json:
         _print_json(result.to_dict())
@@ -253,6 +312,9 @@ class SuiteOptions(NamedTuple):
     price_per_hour: float | None
     modality: ModalityOption | None
     drop_empty_columns: bool
+    task: TaskOption | None = None
+    metric: str | None = None
+    refit_full: bool | None = None
 
 
 def _is_suite(paths: list[str], suite: str | None, out_dir: str | None, report: str | None, jobs: int | None) -> bool:
@@ -293,6 +355,9 @@ def _run_suite(
             reports=report if report is not None else "html,md,json",
             propose_targets=True,
             drop_empty_columns=options.drop_empty_columns,
+            task=options.task.value if options.task else None,
+            metric=options.metric,
+            refit_full=options.refit_full,
             on_progress=on_progress,
         )
     if as_json:
@@ -430,13 +495,25 @@ def trials(
     serve(storage_for(run_dir, storage), host=host, port=port, on_ready=lambda dash: out.print(render_trials(dash)))
 
 
-def _load(path: str, target: str | None, modality: ModalityOption | None, drop_empty: bool, propose: bool) -> Any:
-    """Load the data; with no target on a table, propose one (and say why) on stderr."""
+def _load(
+    path: str,
+    target: str | None,
+    modality: ModalityOption | None,
+    drop_empty: bool,
+    propose: bool,
+    *,
+    task: TaskOption | None = None,
+    metric: str | None = None,
+) -> Any:
+    """Load the data with the stated task and metric; with no target on a table, propose one (and say why) on
+    stderr."""
     from advisor.api import load
 
-    dataset = load(path, target=target, modality=modality.value if modality else None, drop_empty_columns=drop_empty)
+    stated = {"task": task.value if task else None, "metric": metric}
+    kind = modality.value if modality else None
+    dataset = load(path, target=target, modality=kind, drop_empty_columns=drop_empty, **stated)
     if target is None and dataset.y is None and propose:
-        dataset = _with_proposed_target(dataset, path, modality, drop_empty)
+        dataset = _with_proposed_target(dataset, path, modality, drop_empty, stated)
     _print_load_warnings(dataset.meta)
     return dataset
 
@@ -447,7 +524,10 @@ def _print_load_warnings(meta: dict[str, Any]) -> None:
         err.print(f"[yellow]warning: {warning}[/]")
 
 
-def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool) -> Any:
+def _with_proposed_target(
+    dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool, stated: dict[str, str | None]
+) -> Any:
+    """``dataset`` loaded again with the target advisor proposes (and the user's task and metric, ``stated``)."""
     import pandas as pd
 
     from advisor.api import load
@@ -466,9 +546,8 @@ def _with_proposed_target(dataset: Any, path: str, modality: ModalityOption | No
         f"[yellow]No --target given: using '{suggestion.column}' ({suggestion.reason}). "
         "Pass --target COLUMN to choose another.[/]"
     )
-    return load(
-        path, target=suggestion.column, modality=modality.value if modality else None, drop_empty_columns=drop_empty
-    )
+    kind = modality.value if modality else None
+    return load(path, target=suggestion.column, modality=kind, drop_empty_columns=drop_empty, **stated)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import advisor
-from advisor.errors import WrongTypeError
+from advisor.errors import TooFewRowsError, UnanswerableTargetError, WrongTypeError
 
 
 def test_import_is_light() -> None:
@@ -68,3 +68,24 @@ def test_recommend_accepts_a_dataframe_with_target() -> None:
 def test_recommend_rejects_none() -> None:
     with pytest.raises(WrongTypeError):
         advisor.recommend(None)
+
+
+def test_recommend_refuses_data_no_model_can_be_scored_on() -> None:
+    two_rows = pd.DataFrame({"x": [1.0, 2.0], "y": [0, 1]})
+    with pytest.raises(TooFewRowsError, match="2 labelled rows") as err:
+        advisor.recommend(two_rows, target="y")
+    assert err.value.fix == "Add labelled rows; a benchmark splits them 70 / 15 / 15."
+    with pytest.raises(TooFewRowsError):  # a profile of data is checked too (the dashboard passes one)
+        advisor.recommend(advisor.profile(advisor.load(two_rows, target="y")))
+    ids = pd.DataFrame({"x": range(40), "name": [f"n{i}" for i in range(40)]})
+    with pytest.raises(UnanswerableTargetError, match="target 'name' is different"):
+        advisor.recommend(ids, target="name")
+    with pytest.raises(UnanswerableTargetError):
+        advisor.recommend(advisor.load(ids, target="name"))
+
+
+def test_what_if_profiles_from_numbers_are_not_checked() -> None:
+    tiny = advisor.DatasetProfile.from_summary(rows=2, features=3)
+    assert advisor.recommend(tiny, {"gpu": False}).plan.items  # a what-if, not data: still answered
+    unique = advisor.DatasetProfile.from_summary(rows=40, features=3, task="multiclass", n_classes=40)
+    assert advisor.recommend(unique, {"gpu": False}).task == "multiclass"

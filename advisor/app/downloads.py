@@ -1,4 +1,4 @@
-"""What the Results tab offers to download: the reports (written into the run folder) and the best model.
+"""What the Results tab offers to download: the reports (written into the run folder) and the model to deploy.
 
 >>> paths = ensure_reports(result, Path(result.run_dir))     # doctest: +SKIP
 >>> markdown_zip(paths["md"])                                # doctest: +SKIP
@@ -18,7 +18,7 @@ from advisor.app.runs import RESULT_FILE
 if TYPE_CHECKING:
     from advisor.benchmarking import BenchmarkResult
 
-__all__ = ["REPORTS_DIR", "best_model", "ensure_reports", "markdown_zip"]
+__all__ = ["BEST_MODEL", "REPORTS_DIR", "best_model", "ensure_reports", "markdown_zip"]
 
 #: Folder in a run folder that holds its reports.
 REPORTS_DIR = "reports"
@@ -60,8 +60,17 @@ def markdown_zip(md_path: Path) -> bytes:
     return buffer.getvalue()
 
 
+#: The chosen model, saved by the benchmark for deployment (see ``BenchmarkResult.deployed``).
+BEST_MODEL = "best.pkl"
+
+
 def best_model(result: BenchmarkResult, run_dir: Path) -> Path | None:
-    """The saved model of the winning family (its ``model_path``, else ``run_dir/models/<family>.pkl``)."""
+    """The model to deploy: ``run_dir/models/best.pkl`` (the family chosen on validation, refit on all rows by
+    default; ``result.deployed`` says which rows it saw), else, for runs saved before it existed, the saved model
+    of the winning family (its ``model_path``, else ``run_dir/models/<family>.pkl``)."""
+    for candidate in (run_dir / "models" / BEST_MODEL, (result.deployed or {}).get("path")):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
     winner = result.verdict.winner
     if winner is None:
         board = result.leaderboard()

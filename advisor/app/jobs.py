@@ -64,7 +64,8 @@ class JobSpec:
 
     ``source`` is a path (absolute for uploads) or a bundled dataset name; ``recommendation`` is the
     ``Recommendation.to_dict()`` the page showed (its plan decides the families), or ``None`` for the
-    default one.
+    default one. ``task`` and ``metric`` are what the user stated (``None``: detected, the plan's);
+    ``refit_full`` refits the chosen model on all rows before saving it as ``models/best.pkl``.
     """
 
     source: str
@@ -77,6 +78,9 @@ class JobSpec:
     price_per_hour: float | None = None
     max_bytes: int | None = None
     recommendation: dict[str, Any] | None = None
+    task: str | None = None
+    metric: str | None = None
+    refit_full: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

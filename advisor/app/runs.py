@@ -41,14 +41,23 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "x"
 
 
-def run_folder(runs_root: str | Path, dataset: str, target: str | None, seed: int = 0, tag: str = "") -> Path:
-    """The run folder of a dataset, target and seed (``tag`` tells uploads with the same name apart).
+def run_folder(
+    runs_root: str | Path, dataset: str, target: str | None, seed: int = 0, tag: str = "", *, task: str | None = None
+) -> Path:
+    """The run folder of a dataset, target, stated task and seed (``tag`` tells uploads with the same name apart).
 
-    The same inputs give the same folder, so starting a benchmark again resumes it.
+    The same inputs give the same folder, so starting a benchmark again resumes it. A task the user states
+    gets its own folder (a run folder holds one task's studies); the metric does not: the studies minimize
+    the same loss whatever the metric, so a run resumed with another metric only ranks and chooses by it.
+
+    >>> run_folder("advisor-runs", "ratings", "stars", task="regression")
+    PosixPath('advisor-runs/ratings-stars-regression')
     """
     parts = [slug(dataset)]
     if target:
         parts.append(slug(target))
+    if task:
+        parts.append(slug(task))
     if seed:
         parts.append(f"seed{seed}")
     if tag:

@@ -86,12 +86,20 @@ def read_spec(run_dir: Path) -> JobSpec:
 
 
 def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
-    """Load the data and benchmark it as ``spec`` says (the page's recommendation decides the families)."""
+    """Load the data and benchmark it as ``spec`` says (the page's recommendation decides the families; the task
+    and metric the user stated, and whether the chosen model is refit on all rows, travel in the spec)."""
     from advisor.api import benchmark, load
     from advisor.benchmarking import Budget
     from advisor.rules import Recommendation
 
-    dataset = load(spec.source, target=spec.target, modality=spec.modality, max_bytes=spec.max_bytes)
+    dataset = load(
+        spec.source,
+        target=spec.target,
+        modality=spec.modality,
+        max_bytes=spec.max_bytes,
+        task=spec.task,
+        metric=spec.metric,
+    )
     recommendation = Recommendation.from_dict(spec.recommendation) if spec.recommendation else None
     return benchmark(
         dataset,
@@ -101,6 +109,7 @@ def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
         run_dir=spec.run_dir,
         price_per_hour=spec.price_per_hour,
         on_progress=on_progress,
+        refit_full=spec.refit_full,
     )
 
 

@@ -16,17 +16,19 @@ if TYPE_CHECKING:
     from advisor.benchmarking.results import BenchmarkResult
     from advisor.trials import TrialsDashboard
 
-__all__ = ["render_benchmark", "render_profile", "render_recommendation", "render_trials"]
+__all__ = ["ambiguity_warning", "render_benchmark", "render_profile", "render_recommendation", "render_trials"]
 
 
 def render_profile(p: DatasetProfile) -> RenderableType:
-    """The profile as a key/value table plus a column-role table for tables."""
+    """The profile as a key/value table plus a column-role table for tables; a warning when the task is a guess."""
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
     for key, value in _profile_facts(p):
         facts.add_row(key, value)
     parts: list[RenderableType] = [Panel(facts, title=f"Profile: {p.name}", expand=False)]
+    if p.task_ambiguous:
+        parts.append(Text(ambiguity_warning(p), style="bold yellow"))
     if p.columns:
         parts.append(_columns_table(p))
     return Group(*parts)
@@ -38,6 +40,8 @@ def _profile_facts(p: DatasetProfile) -> list[tuple[str, str]]:
         ("task", f"{p.task or 'unknown'}  ({p.task_reason})"),
         ("rows x features", f"{p.rows:,} x {p.features:,}"),
     ]
+    if p.metric:
+        rows.insert(2, ("metric", f"{p.metric}  (stated by the user)"))
     if p.role_counts:
         rows.append(("column roles", ", ".join(f"{k} {v}" for k, v in sorted(p.role_counts.items()))))
     rows.append(("missing cells", f"{p.missing_share:.1%}"))
@@ -71,6 +75,18 @@ def _profile_facts(p: DatasetProfile) -> list[tuple[str, str]]:
     if p.sampled_rows:
         rows.append(("note", f"column statistics estimated on a {p.sampled_rows:,}-row sample"))
     return rows
+
+
+def ambiguity_warning(p: DatasetProfile) -> str:
+    """One line saying the task is a reading of the target and how to state the other one.
+
+    >>> ambiguity_warning(DatasetProfile.from_summary(rows=60, features=2, task="multiclass", n_classes=5)
+    ...     .with_changes(task_ambiguous=True, task_reason="5 integer values; treated as classes; if they are a "
+    ...                   "score, pass task='regression' (CLI: --task regression)"))
+    "warning: the task (multiclass) is a guess: if they are a score, pass task='regression' (CLI: --task regression)"
+    """
+    hint = p.task_reason.rsplit("; ", 1)[-1]
+    return f"warning: the task ({p.task}) is a guess: {hint}"
 
 
 def _columns_table(p: DatasetProfile) -> Table:
@@ -222,6 +238,7 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
             )
         )
     parts.append(Text(result.verdict.summary, style="bold green" if result.verdict.agreed else "bold yellow"))
+    parts.extend(_choice_lines(result))
     parts.append(
         Text(
             f"wall {result.wall_s:.1f}s (budget {result.budget.get('seconds') or '-'}s), "
@@ -230,6 +247,21 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
         )
     )
     return Group(*parts)
+
+
+def _choice_lines(result: BenchmarkResult) -> list[Text]:
+    """The model to use (the family chosen on validation, and why), where it is saved and what it was trained on."""
+    if not result.best_family:
+        return []
+    lines = [Text.assemble(("Chosen model: ", "bold"), (result.best_family, "bold cyan"), f" ({result.choice})")]
+    deployed = result.deployed or {}
+    if deployed.get("path"):
+        rows = deployed.get("rows")
+        trained = deployed.get("trained_on") or (f"{rows:,} rows" if isinstance(rows, int) else "-")
+        lines.append(Text.assemble(("Model to deploy: ", "bold"), str(deployed["path"]), f"  (trained on {trained})"))
+    if deployed.get("note"):
+        lines.append(Text(f"note: {deployed['note']}", style="yellow"))
+    return lines
 
 
 def render_trials(dashboard: TrialsDashboard) -> RenderableType:

@@ -179,6 +179,8 @@ def _dataset_section(d: DatasetReport, charts: dict[str, Chart]) -> str:
     ]
     if rec.get("summary"):
         parts.append(f"<p><strong>Rules:</strong> {escape(rec['summary'])}</p>")
+    if t.choice_text(d):
+        parts.append(f'<p class="choice">{escape(t.choice_text(d))}</p>')
     if t.pick_text(d):
         parts.append(f'<p class="note">{escape(t.pick_text(d))}</p>')
     parts += _measurement_parts(d, charts)

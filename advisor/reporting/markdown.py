@@ -72,6 +72,8 @@ def _dataset(d: DatasetReport, charts: dict[str, Chart], assets: Path, prefix: s
     ]
     if rec.get("summary"):
         lines += [f"**Rules:** {_text(rec['summary'])}", ""]
+    if t.choice_text(d):
+        lines += [_text(t.choice_text(d)), ""]
     if t.pick_text(d):
         lines += [_text(t.pick_text(d)), ""]
     lines += ["### Leaderboard", ""]

@@ -13,6 +13,9 @@ Definitions used in the summary:
 - **recommended**: the rules' top-ranked family (``recommendation.ranking[0]``; the verdict's
   ``recommended`` when the result carries no recommendation).
 - **best**: the measured winner on the test metric (the verdict's ``winner``).
+- **chosen**: the family chosen as the model to use, best on *validation* by the metric (the result's
+  ``best_family``; it can differ from **best**, which looks at test), with ``choice`` saying why and
+  ``deployed`` what was saved (``models/best.pkl``) and which rows it was trained on.
 - **regret**: how much better the winner scored on test than the recommended family, in the metric's
   units and always >= 0 (for lower-is-better metrics such as RMSE: recommended minus winner); ``0.0``
   when they agree, ``None`` when the recommended family was not measured.
@@ -43,7 +46,7 @@ __all__ = [
 
 #: Version of the JSON layout (``report.schema.json``): additive changes bump the minor number,
 #: breaking changes the major number.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: The costs the Pareto fronts trade the test score against (lower is better).
 PARETO_COSTS = ("fit_wall_s", "latency_p50_ms")
@@ -70,6 +73,9 @@ class DatasetReport:
     best-so-far validation loss (``objective``, lower is better); ``pareto`` maps each cost in
     :data:`PARETO_COSTS` to the families on its front, cheapest first. Money (``run_money`` and each
     row's ``costs.money``) is in the currency of ``price_per_hour`` and ``None`` when no price was given.
+    ``chosen`` is the model to use (best on validation by ``metric``), ``choice`` why, and ``deployed`` the
+    saved model: ``family``, ``path``, ``trained_on`` (in words), ``rows`` and a ``note`` when it was not
+    refit on all rows (empty for results saved before the choice existed).
     """
 
     key: str
@@ -102,6 +108,9 @@ class DatasetReport:
     profile: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
     embeddings: dict[str, Any] = field(default_factory=dict)
+    chosen: str | None = None
+    choice: str = ""
+    deployed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def best(self) -> str | None:
@@ -145,6 +154,7 @@ class SummaryRow:
     wall_s: float
     price_per_hour: float | None
     money: float | None
+    chosen: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))
@@ -241,6 +251,9 @@ def dataset_report(result: BenchmarkResult, key: str | None = None) -> DatasetRe
         profile=_clean(result.profile) if result.profile else None,
         notes=tuple(str(n) for n in result.notes),
         embeddings=_clean(dict(result.embeddings or {})),
+        chosen=result.best_family,
+        choice=str(result.choice or ""),
+        deployed=_clean(dict(result.deployed or {})),
     )
 
 
@@ -278,6 +291,7 @@ def summary_row(d: DatasetReport) -> SummaryRow:
         wall_s=d.wall_s,
         price_per_hour=d.price_per_hour,
         money=d.run_money,
+        chosen=d.chosen,
     )
 
 
@@ -336,6 +350,8 @@ def _leaderboard(result: BenchmarkResult) -> list[dict[str, Any]]:
                     for k in COST_KEYS
                 },
                 "model_path": f.model_path,
+                "trained_on": f.trained_on,
+                "train_rows": f.train_rows,
             }
         )
     return rows

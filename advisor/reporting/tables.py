@@ -162,6 +162,23 @@ def pick_text(d: DatasetReport) -> str:
     )
 
 
+def choice_text(d: DatasetReport) -> str:
+    """The model to use (chosen on validation by the metric), why, what was saved and which rows it saw, e.g.
+    ``Model to use: linear (best validation mae (1.2157) among 1 measured family). Saved as
+    runs/r/models/best.pkl, trained on all rows: train + validation + test (60 rows).``"""
+    if not d.chosen:
+        return ""
+    text = f"Model to use: {d.chosen}" + (f" ({d.choice})" if d.choice else "") + "."
+    deployed = d.deployed or {}
+    if deployed.get("path"):
+        rows = deployed.get("rows")
+        seen = deployed.get("trained_on") or (f"{rows:,} rows" if isinstance(rows, int) else "")
+        text += f" Saved as {deployed['path']}" + (f", trained on {seen}" if seen else "") + "."
+    if deployed.get("note"):
+        text += f" Note: {deployed['note']}."
+    return text
+
+
 def agreement_text(report: SuiteReport) -> str:
     """The overall agreement rate between the rules and the measurement, in a sentence."""
     skipped = len(report.summary) - report.compared

@@ -96,6 +96,8 @@ def _warnings(profile: DatasetProfile) -> tuple[str, ...]:
     out = []
     if profile.task is None:
         out.append("No target was given: the task is unknown, so recipes assume binary classification.")
+    if profile.task_ambiguous:
+        out.append(f"The task ({profile.task}) is a reading of the target, not a certainty: {profile.task_reason}.")
     if profile.min_class_count is not None and profile.min_class_count < 10:
         out.append(
             f"The smallest class has only {profile.min_class_count} samples: scores will be noisy; "

@@ -2,7 +2,8 @@
 
 An entry leaves a field unset (``None``) to take it from the suite. The value a dataset runs with is
 the first one set of: the entry, the caller's settings (``benchmark_suite(...)`` arguments, CLI
-options), the suite file's top-level settings, the built-in default (60 s, seed 0).
+options), the suite file's top-level settings, the built-in default (60 s, seed 0, the detected task,
+the plan's metric, the chosen model refit on all rows).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class SuiteEntry:
 
     ``path`` is anything :func:`advisor.load` reads (a file, a folder, a bundled dataset name);
     ``test_path`` pairs a UCR/UEA ``NAME_TRAIN.ts`` file (``path``) with its ``NAME_TEST.ts``.
-    ``budget`` is seconds; ``trials`` a trial budget (with seconds, whichever ends first).
+    ``budget`` is seconds; ``trials`` a trial budget (with seconds, whichever ends first). ``task`` states
+    the task instead of detecting it and ``metric`` the score the leaderboard, verdict and choice use
+    (as :func:`advisor.benchmark`'s ``task=`` / ``metric=``).
     """
 
     path: str
@@ -39,6 +42,8 @@ class SuiteEntry:
     trials: int | None = None
     families: tuple[str, ...] | None = None
     test_path: str | None = None
+    task: str | None = None
+    metric: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -48,7 +53,11 @@ class SuiteEntry:
 
 @dataclass(frozen=True)
 class SuiteSettings:
-    """Values applied to every entry that does not set its own (all optional)."""
+    """Values applied to every entry that does not set its own (all optional).
+
+    ``refit_full`` (suite-wide only) refits each dataset's chosen model on all rows before saving it as
+    ``models/best.pkl`` (default: yes).
+    """
 
     budget: float | None = None
     trials: int | None = None
@@ -57,6 +66,9 @@ class SuiteSettings:
     families: tuple[str, ...] | None = None
     target: str | None = None
     modality: str | None = None
+    task: str | None = None
+    metric: str | None = None
+    refit_full: bool | None = None
 
     def over(self, fallback: SuiteSettings) -> SuiteSettings:
         """These settings, with the unset ones taken from ``fallback``."""
@@ -102,6 +114,9 @@ class Job:
     test_path: str | None = None
     propose_target: bool = False
     drop_empty_columns: bool = False
+    task: str | None = None
+    metric: str | None = None
+    refit_full: bool = True
 
     def identity(self) -> dict[str, Any]:
         """What a finished result must match to be reused on a rerun."""
@@ -111,6 +126,9 @@ class Job:
             "seed": self.seed,
             "budget": self.budget.to_dict(),
             "families": list(self.families) if self.families is not None else None,
+            "task": self.task,
+            "metric": self.metric,
+            "refit_full": self.refit_full,
         }
 
 
@@ -150,7 +168,17 @@ def _job(entry: SuiteEntry, base: SuiteSettings, slug: str, out_dir: Path, propo
         test_path=entry.test_path,
         propose_target=propose,
         drop_empty_columns=drop_empty,
+        **_stated(_first(entry.task, base.task), _first(entry.metric, base.metric)),
+        refit_full=bool(_first(base.refit_full, True)),
     )
+
+
+def _stated(task: str | None, metric: str | None) -> dict[str, str | None]:
+    """The task and metric in their canonical spelling (an entry made in Python may say 'AUC' or 'Regression')."""
+    from advisor.metrics import resolve_metric
+    from advisor.profiling.task import check_task
+
+    return {"task": check_task(task), "metric": resolve_metric(metric)}
 
 
 def default_name(path: str) -> str:

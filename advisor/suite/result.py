@@ -20,6 +20,7 @@ SUMMARY_COLUMNS = (
     "metric",
     "best_score",
     "regret",
+    "chosen",
     "wall_s",
     "error",
 )
@@ -45,7 +46,8 @@ class DatasetOutcome:
         return self.status == "skipped"
 
     def summary_row(self) -> dict[str, Any]:
-        """Recommended family, measured best, its score, the regret of following the rules, wall time.
+        """Recommended family, measured best, its score, the regret of following the rules, the model chosen
+        to use (best on validation by the metric), wall time.
 
         ``regret`` is the measured best's test score minus the recommended family's, in the metric's
         units and oriented so that larger is worse (0 when the rules picked the winner).
@@ -61,6 +63,7 @@ class DatasetOutcome:
                 metric=verdict.metric,
                 best_score=winner.test_metrics.get(verdict.metric) if winner else None,
                 regret=verdict.margin,
+                chosen=self.result.best_family,
             )
         return row
 

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty
@@ -55,6 +56,9 @@ def benchmark_suite(
     propose_targets: bool = False,
     drop_empty_columns: bool = False,
     on_progress: SuiteCallback | None = None,
+    task: str | None = None,
+    metric: str | None = None,
+    refit_full: bool | None = None,
 ) -> SuiteResult:
     """Benchmark several datasets; see :func:`advisor.benchmark_suite`."""
     t0 = time.monotonic()
@@ -62,6 +66,7 @@ def benchmark_suite(
     formats = parse_formats(reports)
     suite = collect(source)
     caller = _caller_settings(budget, seed, target, modality, families, price_per_hour)
+    caller = replace(caller, **_stated(task, metric, refit_full))
     out = Path(out_dir).expanduser()
     planned = resolve_jobs(suite, caller, out, propose_target=propose_targets, drop_empty_columns=drop_empty_columns)
     title = title or suite.title or f"Benchmark suite: {len(planned)} dataset{'s' * (len(planned) != 1)}"
@@ -85,6 +90,17 @@ def _check_jobs(jobs: int) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidArgumentError(f"jobs must be a whole number of at least 1, got {jobs!r}.", "Pass e.g. jobs=2.")
     return jobs
+
+
+def _stated(task: str | None, metric: str | None, refit_full: bool | None) -> dict[str, Any]:
+    """The caller's task, metric and refit_full, checked (an unknown task or metric fails before any run)."""
+    from advisor.metrics import resolve_metric
+    from advisor.profiling.task import check_task
+
+    if refit_full is not None and not isinstance(refit_full, bool):
+        raise InvalidArgumentError(f"refit_full must be True or False, got {refit_full!r}.", "Pass refit_full=False.")
+    task = check_task(task)
+    return {"task": task, "metric": resolve_metric(metric, task), "refit_full": refit_full}
 
 
 def _caller_settings(
@@ -124,7 +140,7 @@ class _SuiteRun:
             self._emit(SuiteEvent("pending", job.name, i, total, budget=job.budget))
         pending = []
         for i, job in enumerate(self.jobs):
-            previous = reusable_result(job)
+            previous = reusable_result(job, self.state.previous.get(job.slug, {}).get("identity"))
             if previous is None:
                 pending.append((i, job))
                 continue

@@ -23,6 +23,8 @@ __all__ = ["STATE_FILE", "STATUSES", "EntryState", "SuiteState", "reusable_resul
 STATE_FILE = "suite.json"
 STATUSES = ("pending", "running", "done", "failed", "skipped")
 VERSION = 1
+#: Identity fields a user states (a rerun that changes one of them benchmarks again).
+STATED_KEYS = ("task", "metric", "refit_full")
 
 
 @dataclass
@@ -108,9 +110,13 @@ class SuiteState:
         return write_json_atomic(self.path, self.to_dict())
 
 
-def reusable_result(job: Job) -> BenchmarkResult | None:
+def reusable_result(job: Job, previous: dict[str, Any] | None = None) -> BenchmarkResult | None:
     """The job's finished result from an earlier run, if its identity matches (dataset name, target, seed,
-    budget, and the families when the job names them); else ``None`` and the job runs (resuming its study).
+    budget, the families when the job names them, the task and metric stated, whether the chosen model is
+    refit on all rows); else ``None`` and the job runs (resuming its study).
+
+    ``previous`` is the identity the earlier ``suite.json`` recorded for this dataset: a task, metric or
+    refit_full it records must equal the job's (older files without them are judged by the result alone).
     """
     run_dir = Path(job.run_dir)
     try:
@@ -124,8 +130,23 @@ def reusable_result(job: Job) -> BenchmarkResult | None:
         and _same_budget(result.budget, job.budget.to_dict())
         and (job.target is None or run.get("target") == job.target)
         and (job.families is None or {f.family for f in result.families} == set(job.families))
+        and _same_statement(result, job)
+        and _same_stated_identity(previous, job.identity())
     )
     return result if same else None
+
+
+def _same_statement(result: BenchmarkResult, job: Job) -> bool:
+    """The result was measured for the job's task (when stated) and by its metric (the user's, or the plan's)."""
+    classes = job.task == "classification" and result.task in ("binary", "multiclass")
+    if job.task is not None and job.task != result.task and not classes:
+        return False
+    stated_metric = (result.profile or {}).get("metric")
+    return stated_metric == job.metric and (job.metric is None or result.metric == job.metric)
+
+
+def _same_stated_identity(previous: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
+    return previous is None or all(previous[k] == wanted[k] for k in STATED_KEYS if k in previous)
 
 
 def _same_budget(saved: dict[str, Any], wanted: dict[str, Any]) -> bool:

@@ -3,13 +3,17 @@
 .. code-block:: yaml
 
     title: Small tables          # optional: the reports' title
-    budget: 60                   # optional suite-level settings: budget, trials, seed,
-    seed: 0                      #   price_per_hour, families, target, modality
+    budget: 60                   # optional suite-level settings: budget, trials, seed, price_per_hour,
+    seed: 0                      #   families, target, modality, task, metric, refit_full
     datasets:
       - path: diabetes           # a bundled name, a file or a folder (relative to this file)
       - path: data/churn.csv
         target: churn
+        metric: f1               # the score the leaderboard, verdict and chosen model use
         budget: 120              # seconds, or {seconds: 120, trials: 40}
+      - path: data/ratings.csv
+        target: stars
+        task: regression         # a 1-5 rating read as a number, not as 5 classes
       - gunpoint                 # a bare path is an entry too
 
 Every mistake (unknown key, missing path, bad budget...) raises :class:`InvalidArgumentError` naming
@@ -32,9 +36,20 @@ from advisor.suite.entries import Suite, SuiteEntry, SuiteSettings
 __all__ = ["ENTRY_KEYS", "SUITE_KEYS", "SUITE_SUFFIXES", "is_suite_file", "parse_suite", "read_suite_file"]
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".toml")
-SETTING_KEYS = ("budget", "trials", "seed", "price_per_hour", "families", "target", "modality")
+SETTING_KEYS = (
+    "budget",
+    "trials",
+    "seed",
+    "price_per_hour",
+    "families",
+    "target",
+    "modality",
+    "task",
+    "metric",
+    "refit_full",
+)
 SUITE_KEYS = ("title", "datasets", *SETTING_KEYS)
-ENTRY_KEYS = ("path", "name", "target", "modality", "budget", "trials", "families", "test_path")
+ENTRY_KEYS = ("path", "name", "target", "modality", "budget", "trials", "families", "test_path", "task", "metric")
 _MODALITIES = tuple(m.value for m in Modality)
 
 
@@ -94,6 +109,7 @@ def parse_suite(data: Any, *, where: str = "The suite", base: Path | None = None
 
 def parse_settings(data: dict[str, Any], where: str) -> SuiteSettings:
     """The suite-level settings of a parsed suite mapping (already checked for unknown keys)."""
+    task, metric = _task_and_metric(data, where)
     return SuiteSettings(
         budget=_seconds(data.get("budget"), where),
         trials=_trials_of(data, where),
@@ -102,6 +118,9 @@ def parse_settings(data: dict[str, Any], where: str) -> SuiteSettings:
         families=_optional(data, "families", where, _families),
         target=_optional(data, "target", where, _text),
         modality=_optional(data, "modality", where, _modality),
+        task=task,
+        metric=metric,
+        refit_full=_optional(data, "refit_full", where, _flag),
     )
 
 
@@ -112,7 +131,7 @@ def parse_entry(item: Any, *, where: str = "A suite entry", base: Path | None = 
     if not isinstance(item, dict):
         raise InvalidArgumentError(
             f"{where} must be a mapping with a 'path' (or a bare path), not {_kind(item)}.",
-            "Write it as `- path: FILE` with optional target, modality, budget, trials, families, name.",
+            "Write it as `- path: FILE` with optional target, modality, task, metric, budget, trials, families, name.",
         )
     path = item.get("path")
     if not isinstance(path, str) or not path.strip():
@@ -122,6 +141,7 @@ def parse_entry(item: Any, *, where: str = "A suite entry", base: Path | None = 
     where = f"{where} ('{path}')"
     _check_keys(item, ENTRY_KEYS, where)
     test_path = _optional(item, "test_path", where, _text)
+    task, metric = _task_and_metric(item, where)
     return SuiteEntry(
         path=_resolve(path, base),
         name=_optional(item, "name", where, _text),
@@ -131,6 +151,8 @@ def parse_entry(item: Any, *, where: str = "A suite entry", base: Path | None = 
         trials=_trials_of(item, where),
         families=_optional(item, "families", where, _families),
         test_path=_resolve(test_path, base) if test_path else None,
+        task=task,
+        metric=metric,
     )
 
 
@@ -230,6 +252,47 @@ def _modality(value: Any, key: str, where: str) -> str:
             f"{where}: unknown {key} {value!r}.", f"Use one of {', '.join(_MODALITIES)}, or leave it out to detect it."
         )
     return text
+
+
+def _task_and_metric(data: dict[str, Any], where: str) -> tuple[str | None, str | None]:
+    """``task`` and ``metric`` of one mapping, each checked, and checked together when both are set."""
+    from advisor.metrics import resolve_metric
+
+    task = _optional(data, "task", where, _task)
+    metric = _optional(data, "metric", where, _metric)
+    if task is not None and metric is not None:
+        _stated(where, "metric", lambda: resolve_metric(metric, task))
+    return task, metric
+
+
+def _task(value: Any, key: str, where: str) -> str:
+    from advisor.profiling.task import check_task
+
+    return _stated(where, key, lambda: check_task(value if isinstance(value, str) else repr(value)))
+
+
+def _metric(value: Any, key: str, where: str) -> str:
+    from advisor.metrics import resolve_metric
+
+    return _stated(where, key, lambda: resolve_metric(value if isinstance(value, str) else repr(value)))
+
+
+def _stated(where: str, key: str, check: Callable[[], str | None]) -> str:
+    """``check()``, its error said with the file and entry (and the key) in front."""
+    try:
+        value = check()
+    except InvalidArgumentError as exc:
+        raise InvalidArgumentError(f"{where}: {key}: {exc.problem}", exc.fix) from None
+    assert value is not None
+    return value
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(
+            f"{where}: {key} must be true or false, got {value!r}.", f"Write e.g. `{key}: false`."
+        )
+    return value
 
 
 def _kind(value: Any) -> str:

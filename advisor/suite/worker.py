@@ -158,13 +158,15 @@ def _benchmark(job: Job, dataset: Dataset, emit: SuiteCallback, index: int, tota
         price_per_hour=job.price_per_hour,
         hardware=hardware,
         on_progress=forward,
+        refit_full=job.refit_full,
     )
     return Path(result.run_dir) / "result.json"
 
 
 # ---------------------------------------------------------------------------------------------- loading
 def load_job_dataset(job: Job, notes: list[str]) -> Dataset:
-    """The job's dataset with a target: the job's, the loader's own, or (if allowed) a proposed one.
+    """The job's dataset with a target: the job's, the loader's own, or (if allowed) a proposed one; it carries
+    the job's task and metric.
 
     Appends what the caller should hear (a proposed target, load warnings) to ``notes``.
     """
@@ -190,9 +192,8 @@ def _read(job: Job, target: str | None) -> Dataset:
     def one(path: str) -> Dataset:
         return load(path, target=target, modality=job.modality, drop_empty_columns=job.drop_empty_columns)
 
-    if job.test_path is None:
-        return one(job.path)
-    return join_train_test(one(job.path), one(job.test_path), job.name)
+    dataset = one(job.path) if job.test_path is None else join_train_test(one(job.path), one(job.test_path), job.name)
+    return dataset.stating(job.task, job.metric)
 
 
 def _proposed_target(dataset: Dataset, notes: list[str]) -> str | None:

@@ -113,6 +113,8 @@ def _upload_and_profile(page: Page, csv: Path, out: Path) -> None:
     page.locator("input[type=file]").set_input_files(str(csv))
     page.get_by_text("Profile: diabetes").wait_for()
     page.get_by_text("Proposed: column 'target'").wait_for()
+    assert page.get_by_role("combobox", name="Task").input_value() == "detected (binary)"  # beside the target
+    assert page.get_by_role("combobox", name="Metric").input_value() == "the plan's"
     page.screenshot(path=str(out / "1-data.png"))
 
 
@@ -139,6 +141,8 @@ def _benchmark(page: Page, out: Path) -> None:
 def _results(page: Page, out: Path) -> None:
     page.get_by_role("tab", name="Results").click()
     page.get_by_text("diabetes: rules vs measurement").wait_for()
+    page.get_by_text("Model to use:").wait_for()  # the chosen model, and the rows best.pkl was trained on
+    page.get_by_role("button", name="Model to deploy").wait_for()
     page.locator(".js-plotly-plot .main-svg").first.wait_for()  # the leaderboard chart, drawn by plotly
     page.locator("[data-testid='stDataFrame']:visible").last.wait_for()  # the leaderboard table
     assert page.locator(".js-plotly-plot .barlayer .point").count() >= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import advisor
 from advisor.app import jobs, launch
 from advisor.app.runs import past_runs, run_folder, slug
 from advisor.app.uploads import MAX_UPLOAD_MB, UPLOADS_DIR, safe_name, save_uploads
@@ -60,6 +62,7 @@ def test_run_folder_names() -> None:
         "runs/reviews-Recommended-IND-seed3-ab12"
     )
     assert slug("../x y") == "x-y"
+    assert run_folder("runs", "ratings", "stars", task="regression") == Path("runs/ratings-stars-regression")
 
 
 def test_past_runs_skip_uploads_and_unreadable_results(tmp_path: Path, benchmarked: Benchmarked) -> None:
@@ -144,3 +147,42 @@ def test_worker_on_a_folder_without_a_job_is_a_clear_error(tmp_path, capsys) -> 
 
     assert main([str(tmp_path / "nothing")]) == 2
     assert "holds no dashboard job" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------- the worker
+def _linear_only(data: advisor.Dataset) -> dict:
+    """A recommendation whose plan measures the linear family alone (fast)."""
+    rec = advisor.recommend(data, {"gpu": False})
+    plan = dataclasses.replace(rec.plan, items=tuple(i for i in rec.plan.items if i.family == "linear"))
+    return dataclasses.replace(rec, plan=plan).to_dict()
+
+
+def test_the_worker_benchmarks_with_the_stated_task_metric_and_refit(tmp_path: Path) -> None:
+    from advisor.app.worker import run
+
+    data = advisor.load("diabetes", target="target", task="binary", metric="f1")
+    spec = jobs.JobSpec(
+        "diabetes", "target", None, str(tmp_path / "run"), seconds=60, trials=2,
+        recommendation=_linear_only(data), task="binary", metric="f1", refit_full=False,
+    )  # fmt: skip
+    carried = jobs.JobSpec.from_dict(json.loads(json.dumps(spec.to_dict())))  # as job.json carries it
+    assert (carried.task, carried.metric, carried.refit_full) == ("binary", "f1", False)
+    result = run(spec, lambda event: None)
+    assert (result.task, result.metric, result.best_family) == ("binary", "f1", "linear")
+    assert result.deployed["note"] == "refit on all rows turned off (refit_full=False)"
+    assert (tmp_path / "run" / "models" / "best.pkl").is_file()
+
+
+def test_the_worker_reports_data_too_small_to_score_as_problem_and_fix(tmp_path: Path) -> None:
+    from advisor.app.worker import main
+
+    data = tmp_path / "two.csv"
+    data.write_text("a,b,y\n1,2,0\n3,4,1\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    spec = jobs.JobSpec(str(data), "y", None, str(run_dir), seconds=5)
+    (run_dir / jobs.JOB_FILE).write_text(json.dumps({"spec": spec.to_dict(), "pid": None}), encoding="utf-8")
+    assert main([str(run_dir)]) == 2
+    status = jobs.job_status(run_dir)
+    assert status.state == "failed"
+    assert status.problem.startswith("The data has 2 labelled rows") and status.fix.startswith("Add labelled rows")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 import advisor
 from advisor.app import jobs
@@ -188,6 +190,12 @@ def test_benchmark_runs_live_and_shows_results(benchmarked: Benchmarked) -> None
     assert len(at.get("plotly_chart")) >= 4  # leaderboard, Pareto, history, costs
     assert {"dl_html", "dl_md", "dl_json", "dl_model"} <= download_keys(at)
     assert benchmarked.seconds < 90
+    # the model to use: chosen on validation by the metric, saved as best.pkl, with the rows it saw
+    choice = next(i.value for i in at.info if i.value.startswith("**Model to use:"))
+    assert choice.startswith(f"**Model to use: {result.best_family}** ({result.choice}).")
+    assert f"trained on {result.deployed['trained_on']}" in choice and "`best.pkl`" in choice
+    model_button = next(b for b in at.get("download_button") if b.key == "dl_model")
+    assert model_button.proto.label == f"Model to deploy: {result.best_family} (.pkl)"
 
 
 def test_reports_are_written_into_the_run_folder(benchmarked: Benchmarked) -> None:
@@ -201,10 +209,11 @@ def test_reports_are_written_into_the_run_folder(benchmarked: Benchmarked) -> No
     assert events[-1]["phase"] == "done" and any(e["phase"] == "search" for e in events)
 
 
-def test_the_best_model_download_is_the_winners_model(benchmarked: Benchmarked) -> None:
+def test_the_model_download_is_the_chosen_model_refit_on_all_rows(benchmarked: Benchmarked) -> None:
     result = advisor.BenchmarkResult.load(benchmarked.run_dir / "result.json")
     path = best_model(result, benchmarked.run_dir)
-    assert path == benchmarked.run_dir / "models" / f"{result.verdict.winner}.pkl"
+    assert path == benchmarked.run_dir / "models" / "best.pkl" == Path(result.deployed["path"])
+    assert result.deployed["family"] == result.best_family
     data = advisor.datasets.load("diabetes")
     predictions = advisor.load_model(path).predict(data.X.head(5))
     assert set(predictions) <= set(data.y)  # the target's own labels (ints here), not their text
@@ -256,6 +265,89 @@ def test_stop_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 def _run_dir(root: Path) -> Path:
     return next(p.parent for p in root.glob(f"*/{jobs.JOB_FILE}"))
+
+
+def _selectbox(at: AppTest, prefix: str) -> Selectbox[Any]:
+    return next(s for s in at.selectbox if s.key.startswith(prefix))
+
+
+def _ratings_csv(rows: int = 60) -> bytes:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=rows)
+    stars = np.clip(np.round(3 + 1.2 * x + rng.normal(scale=0.5, size=rows)), 1, 5).astype(int)
+    return pd.DataFrame({"x": x, "z": rng.normal(size=rows), "stars": stars}).to_csv(index=False).encode()
+
+
+def test_the_task_selector_states_the_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _upload(new_app(tmp_path, monkeypatch), ("ratings.csv", _ratings_csv()))
+    _selectbox(at, "target::").select("stars")
+    at.run()
+    no_errors(at)
+    assert metrics(at)["Task"] == "multiclass" and metrics(at)["Classes"] == "5"
+    task = _selectbox(at, "task::")
+    assert task.options == ["detected (multiclass)", "multiclass", "regression"]
+    guess = [w.value for w in at.warning if "is a guess" in w.value]
+    assert guess and "if they are a score or a count rather than categories" in guess[0]
+
+    task.select("regression")
+    at.run()
+    no_errors(at)
+    assert metrics(at)["Task"] == "regression" and "Target skewness" in metrics(at)
+    assert not any("is a guess" in w.value for w in at.warning)
+    assert any("**Task:** given by the user" in c.value for c in at.caption)
+    assert next(d.value for d in at.dataframe if "confidence" in d.value.columns) is not None  # recommended
+    assert any("Metric: **rmse**" in c.value for c in at.caption)  # the regression plan's metric
+
+
+def test_the_metric_selector_sets_the_plan_metric(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = pick_bundled(new_app(tmp_path, monkeypatch), "diabetes")
+    assert any("Metric: **accuracy**" in c.value for c in at.caption)  # the plan's own
+    metric = _selectbox(at, "metric::")
+    assert metric.options == [
+        "the plan's", "accuracy", "balanced_accuracy", "f1", "roc_auc", "log_loss", "other scikit-learn scorer…"
+    ]  # fmt: skip
+    metric.select("f1")
+    at.run()
+    no_errors(at)
+    assert any("Metric: **f1**" in c.value for c in at.caption)
+    assert any("ranked and chosen by **f1**" in c.value for c in at.caption)  # what the benchmark will use
+    assert any("**Metric:** f1 (stated)" in c.value for c in at.caption)
+
+    _selectbox(at, "metric::").select("other")
+    at.run()
+    at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("scorer::"))).input("matthews_corrcoef")
+    at.run()
+    no_errors(at)
+    assert any("Metric: **matthews_corrcoef**" in c.value for c in at.caption)
+
+    at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("scorer::"))).input("acuracy")
+    at.run()
+    assert len(at.error) == 1 and "Unknown metric 'acuracy'" in at.error[0].value
+    assert "Did you mean 'accuracy'" in at.error[0].value
+    assert any("Metric: **accuracy**" in c.value for c in at.caption)  # back to the plan's
+
+
+def test_data_too_small_to_score_shows_the_problem_and_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _upload(new_app(tmp_path, monkeypatch), ("two.csv", b"a,b,y\n1,2,0\n3,4,1\n"))
+    target = _selectbox(at, "target::")
+    if target.value != "y":
+        target.select("y")
+        at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "The data has 2 labelled rows" in message and "too few to train, validate and test" in message
+    assert "Add labelled rows" in message and "Traceback" not in message
+    assert any("Choose data (and a target)" in i.value for i in at.info)  # no benchmark to start
+
+
+def test_an_identifier_target_shows_the_problem_and_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.DataFrame({"x": np.arange(40.0), "y": [0, 1] * 20, "name": [f"n{i}" for i in range(40)]})
+    at = _upload(new_app(tmp_path, monkeypatch), ("people.csv", frame.to_csv(index=False).encode()))
+    _selectbox(at, "target::").select("name")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error if "looks like an identifier" in e.value]
 
 
 def test_benchmark_needs_a_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

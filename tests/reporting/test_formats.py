@@ -105,6 +105,46 @@ def test_json_validates_against_the_schema_and_round_trips(written: Written) -> 
     assert load_report(written.paths["json"]) == report
 
 
+def test_json_holds_the_model_to_use_and_the_rows_it_saw(
+    written: Written, suite_results: list[BenchmarkResult]
+) -> None:
+    data = json.loads(written.paths["json"].read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.1" and schema()["$id"] == "urn:advisor:schema:report:1.1"
+    for section, row, result in zip(data["datasets"], data["summary"], suite_results, strict=True):
+        assert result.best_family is not None
+        assert section["chosen"] == row["chosen"] == result.best_family
+        assert section["choice"] == result.choice and section["choice"].startswith(f"best validation {result.metric}")
+        assert section["deployed"]["path"].endswith("models/best.pkl")
+        assert section["deployed"]["rows"] == result.deployed["rows"] > 0
+        assert section["deployed"]["trained_on"] == result.deployed["trained_on"]
+        for board_row in section["leaderboard"]:
+            family = result.family(board_row["family"])
+            assert (board_row["trained_on"], board_row["train_rows"]) == (family.trained_on, family.train_rows)
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_the_choice_is_in_the_html_and_markdown(written: Written, suite_results: list[BenchmarkResult]) -> None:
+    for result in suite_results:
+        sentence = f"Model to use: {result.best_family} ({result.choice})."
+        assert escape(sentence) in written.html
+        assert sentence.replace("_", "\\_") in written.markdown
+
+
+def test_a_1_0_report_without_the_choice_still_validates_and_loads(written: Written) -> None:
+    data = json.loads(written.paths["json"].read_text(encoding="utf-8"))
+    data["schema_version"] = "1.0"
+    for section, row in zip(data["datasets"], data["summary"], strict=True):
+        for key in ("chosen", "choice", "deployed"):
+            del section[key]
+        del row["chosen"]
+        for board_row in section["leaderboard"]:
+            del board_row["trained_on"], board_row["train_rows"]
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    report = SuiteReport.from_dict(data)
+    assert all(d.chosen is None and d.deployed == {} for d in report.datasets)
+    assert "Model to use" not in render_html(report)
+
+
 def test_schema_rejects_a_broken_report(written: Written) -> None:
     data = json.loads(written.paths["json"].read_text(encoding="utf-8"))
     del data["schema_version"]

@@ -61,3 +61,18 @@ def test_suite_file_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     assert "budget must be a positive number" in proc.stderr
     bad = _cli("diabetes", "credit_g", "--run-dir", str(tmp_path / "r"))
     assert bad.returncode == 2 and "--out" in bad.stderr
+
+
+def test_suite_options_task_metric_and_no_refit_full_reach_every_dataset(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("diabetes", "--out", str(out), "--trials", "2", "--families", "linear", "--report", "none")
+    proc = _cli(*args, "--task", "binary", "--metric", "AUC", "--no-refit-full", "--json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)["datasets"]
+    assert (row["status"], row["metric"], row["chosen"]) == ("done", "roc_auc", "linear")
+    saved = json.loads((out / "diabetes" / "result.json").read_text(encoding="utf-8"))
+    assert saved["deployed"]["note"] == "refit on all rows turned off (refit_full=False)"
+    identity = json.loads((out / "suite.json").read_text(encoding="utf-8"))["entries"][0]["identity"]
+    assert (identity["task"], identity["metric"], identity["refit_full"]) == ("binary", "roc_auc", False)
+    bad = _cli(*args, "--metric", "rmse")
+    assert bad.returncode == 2 and "does not apply to a binary task" in " ".join(bad.stdout.split())

@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import advisor
 from advisor.benchmarking import BenchmarkResult
+from advisor.errors import InvalidArgumentError
 from advisor.suite import SuiteEvent
 
 TINY = advisor.Budget(seconds=120, trials=2)
@@ -86,3 +89,41 @@ def test_rerun_skips_finished_and_resumes_unfinished(tmp_path: Path) -> None:
     assert state["diabetes"]["status"] == "skipped" and state["diabetes"]["runs"] == 1
     assert state["credit_g"]["status"] == "done" and state["credit_g"]["runs"] == 2
     assert len(second.results) == 2  # reused results still reach the reports
+
+
+def test_task_metric_and_refit_full_reach_each_dataset_and_decide_reuse(tmp_path: Path) -> None:
+    suite_file = tmp_path / "suite.yaml"
+    suite_file.write_text(
+        "families: [linear]\ntrials: 2\nrefit_full: false\n"
+        "datasets:\n  - path: diabetes\n    task: classification\n    metric: f1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = advisor.benchmark_suite(suite_file, out_dir=out, reports=None).dataset("diabetes")
+    assert first.status == "done", first.error
+    result = first.result
+    assert (result.task, result.metric, result.verdict.metric) == ("binary", "f1", "f1")
+    assert result.deployed["note"] == "refit on all rows turned off (refit_full=False)"
+    identity = _state(out)["diabetes"]["identity"]
+    assert (identity["task"], identity["metric"], identity["refit_full"]) == ("classification", "f1", False)
+
+    same = advisor.benchmark_suite(suite_file, out_dir=out, reports=None).dataset("diabetes")
+    assert same.status == "skipped"  # nothing changed: the finished result is reused
+
+    other = advisor.benchmark_suite(suite_file, out_dir=out, reports=None, metric="accuracy").dataset("diabetes")
+    assert other.status == "skipped"  # the entry's own metric wins over the caller's
+
+    refit = advisor.benchmark_suite(suite_file, out_dir=out, reports=None, refit_full=True).dataset("diabetes")
+    assert refit.status == "done"  # refit_full changed: benchmarked again (the studies resume)
+    assert "note" not in refit.result.deployed and refit.result.deployed["rows"] == 768
+    assert refit.result.family("linear").trials_complete == 2  # resumed, not repeated
+
+    suite_file.write_text(suite_file.read_text(encoding="utf-8").replace("metric: f1", "metric: mcc"), encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="Unknown metric 'mcc'"):
+        advisor.benchmark_suite(suite_file, out_dir=out, reports=None)
+    suite_file.write_text(
+        suite_file.read_text(encoding="utf-8").replace("metric: mcc", "metric: matthews_corrcoef"), encoding="utf-8"
+    )
+    scorer = advisor.benchmark_suite(suite_file, out_dir=out, reports=None, refit_full=True).dataset("diabetes")
+    assert scorer.status == "done" and scorer.result.metric == "matthews_corrcoef"  # a new metric: run again
+    assert scorer.result.family("linear").test_metrics["matthews_corrcoef"] is not None

@@ -121,6 +121,21 @@ def test_duplicate_names_get_their_own_run_folders(tmp_path: Path) -> None:
         ("seed: 1.5\ndatasets: [diabetes]\n", ["seed must be a whole number"]),
         ("- 3\n", ["dataset 1 must be a mapping"]),
         ("just text\n", ["must hold a mapping"]),
+        (
+            "datasets:\n  - path: diabetes\n    task: ranking\n",
+            ["dataset 1 ('diabetes'): task: Unknown task 'ranking'", "'regression'"],
+        ),
+        (
+            "datasets:\n  - path: diabetes\n    metric: acuracy\n",
+            ["dataset 1 ('diabetes'): metric: Unknown metric 'acuracy'", "Did you mean 'accuracy'"],
+        ),
+        (
+            "datasets:\n  - path: diabetes\n    task: binary\n    metric: rmse\n",
+            ["dataset 1 ('diabetes'): metric: Metric 'rmse' does not apply to a binary task", "roc_auc"],
+        ),
+        ("metric: [f1]\ndatasets: [diabetes]\n", ["metric: Unknown metric", "Use one of accuracy"]),
+        ("refit_full: no way\ndatasets: [diabetes]\n", ["refit_full must be true or false", "refit_full: false"]),
+        ("datasets:\n  - path: diabetes\n    refit_full: false\n", ["unknown key 'refit_full'"]),
     ],
 )
 def test_mistakes_name_the_file_entry_and_fix(tmp_path: Path, text: str, expected: list[str]) -> None:
@@ -154,3 +169,60 @@ def test_collect_mixes_files_paths_and_entries(tmp_path: Path) -> None:
     assert isinstance(suite, Suite)
     assert [e.display_name for e in suite.entries] == ["diabetes", "Churn", "series", "credit_g", "gunpoint", "x", "z"]
     assert suite.settings.budget == 30.0 and suite.title == "Small tables"
+
+
+TASK_METRIC_YAML = """
+metric: auc
+refit_full: false
+datasets:
+  - path: diabetes
+  - path: ratings.csv
+    target: stars
+    task: Regression
+    metric: neg_mean_absolute_error
+  - path: churn.csv
+    target: churn
+    task: classification
+    metric: f1
+"""
+
+
+def test_task_metric_and_refit_full_are_read_checked_and_resolved(tmp_path: Path) -> None:
+    path = tmp_path / "suite.yaml"
+    path.write_text(TASK_METRIC_YAML, encoding="utf-8")
+    suite = read_suite_file(path)
+    assert suite.settings == SuiteSettings(metric="roc_auc", refit_full=False)  # aliases written the canonical way
+    diabetes, ratings, churn = suite.entries
+    assert (diabetes.task, diabetes.metric) == (None, None)
+    assert (ratings.task, ratings.metric) == ("regression", "mae")
+    assert (churn.task, churn.metric) == ("classification", "f1")
+
+    jobs = {j.name: j for j in resolve_jobs(suite, SuiteSettings(), tmp_path / "out")}
+    assert (jobs["diabetes"].task, jobs["diabetes"].metric, jobs["diabetes"].refit_full) == (None, "roc_auc", False)
+    assert (jobs["ratings"].task, jobs["ratings"].metric) == ("regression", "mae")  # the entry's own
+    assert jobs["churn"].metric == "f1" and not jobs["churn"].refit_full
+
+    caller = SuiteSettings(task="binary", metric="balanced_accuracy", refit_full=True)
+    again = {j.name: j for j in resolve_jobs(suite, caller, tmp_path / "out")}
+    assert (again["diabetes"].task, again["diabetes"].metric) == ("binary", "balanced_accuracy")  # caller over file
+    assert again["ratings"].metric == "mae" and again["ratings"].task == "regression"  # the entry over the caller
+    assert all(j.refit_full for j in again.values())
+    assert resolve_jobs(collect(["diabetes"]), SuiteSettings(), tmp_path)[0].refit_full  # the default: refit
+
+
+def test_the_reuse_identity_holds_task_metric_and_refit_full(tmp_path: Path) -> None:
+    (job,) = resolve_jobs(collect(["diabetes"]), SuiteSettings(metric="f1"), tmp_path)
+    identity = job.identity()
+    assert (identity["task"], identity["metric"], identity["refit_full"]) == (None, "f1", True)
+    other_metric = resolve_jobs(collect(["diabetes"]), SuiteSettings(metric="accuracy"), tmp_path)[0]
+    other_task = resolve_jobs(collect(["diabetes"]), SuiteSettings(metric="f1", task="binary"), tmp_path)[0]
+    no_refit = resolve_jobs(collect(["diabetes"]), SuiteSettings(metric="f1", refit_full=False), tmp_path)[0]
+    assert len({str(j.identity()) for j in (job, other_metric, other_task, no_refit)}) == 4
+
+
+def test_entries_made_in_python_are_spelled_the_canonical_way(tmp_path: Path) -> None:
+    entry = SuiteEntry(path="diabetes", task="Classification", metric="AUC")
+    (job,) = resolve_jobs(collect([entry]), SuiteSettings(), tmp_path)
+    assert (job.task, job.metric) == ("classification", "roc_auc")  # as the result will record them
+    with pytest.raises(InvalidArgumentError, match="Unknown metric 'acuracy'"):
+        resolve_jobs(collect([SuiteEntry(path="diabetes", metric="acuracy")]), SuiteSettings(), tmp_path)

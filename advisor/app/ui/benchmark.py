@@ -42,7 +42,16 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
     trials = cap_col.number_input("Trial cap (0 = none)", min_value=0, value=0, step=1, key="trials")
     seed = seed_col.number_input("Seed", min_value=0, value=0, step=1, key="seed")
     budget_col.metric("Time budget", f"{settings.budget_s:,.0f} s", help="Set in the sidebar.")
-    run_dir = run_folder(settings.runs_root, loaded.dataset.name, loaded.target, int(seed), loaded.tag)
+    refit_full = st.checkbox(
+        "Refit the chosen model on all rows",
+        value=True,
+        key="refit_full",
+        help="The family best on validation by the metric is refit on every row, test rows included, and saved as "
+        "models/best.pkl, the model to deploy. Off: the model scored on test (train + validation rows) is saved.",
+    )
+    run_dir = run_folder(
+        settings.runs_root, loaded.dataset.name, loaded.target, int(seed), loaded.tag, task=loaded.task
+    )
     run_dir = run_dir.expanduser().resolve()
     spec = jobs.JobSpec(
         source=loaded.source,
@@ -55,10 +64,14 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
         price_per_hour=settings.price_per_hour,
         max_bytes=loaded.max_bytes,
         recommendation=rec.to_dict(),
+        task=loaded.task,
+        metric=loaded.metric,
+        refit_full=refit_full,
     )
     st.caption(
-        f"Families, in the plan's order: {', '.join(rec.plan.families)}. Run folder: `{_shown(run_dir)}` "
-        "(starting again in it resumes: finished trials are kept)."
+        f"Families, in the plan's order: {', '.join(rec.plan.families)}; ranked and chosen by "
+        f"**{rec.plan.metric}**. Run folder: `{_shown(run_dir)}` (starting again in it resumes: finished trials "
+        "are kept)."
     )
     running = jobs.job_status(run_dir).running
     st.fragment(_job_panel, run_every=POLL_S if running else None)(spec, running)

@@ -38,7 +38,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Loaded:
-    """The chosen data: how to load it again (``source``, ``target``, ``modality``), the dataset, its profile.
+    """The chosen data: how to load it again (``source``, ``target``, ``modality``, and the ``task`` and
+    ``metric`` the user stated, ``None`` when left to advisor), the dataset, its profile.
 
     ``tag`` tells uploads that share a name apart in run-folder names; ``max_bytes`` is the upload limit.
     """
@@ -50,6 +51,8 @@ class Loaded:
     tag: str
     dataset: Dataset
     profile: DatasetProfile
+    task: str | None = None
+    metric: str | None = None
 
 
 def show_error(exc: BaseException) -> None:
@@ -88,15 +91,30 @@ def hardware() -> Hardware:
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=16)
-def load_dataset(source: str, target: str | None, modality: str | None, max_bytes: int | None) -> Dataset:
-    """:func:`advisor.load`, once per source, target and modality (shared by reruns and sessions; never mutated)."""
-    return api.load(source, target=target, modality=modality, max_bytes=max_bytes)
+def load_dataset(
+    source: str,
+    target: str | None,
+    modality: str | None,
+    max_bytes: int | None,
+    task: str | None = None,
+    metric: str | None = None,
+) -> Dataset:
+    """:func:`advisor.load`, once per source, target, modality, task and metric (shared by reruns and sessions;
+    never mutated)."""
+    return api.load(source, target=target, modality=modality, max_bytes=max_bytes, task=task, metric=metric)
 
 
 @st.cache_resource(show_spinner="Profiling…", max_entries=16)
-def profile_dataset(source: str, target: str | None, modality: str | None, max_bytes: int | None) -> DatasetProfile:
+def profile_dataset(
+    source: str,
+    target: str | None,
+    modality: str | None,
+    max_bytes: int | None,
+    task: str | None = None,
+    metric: str | None = None,
+) -> DatasetProfile:
     """:func:`advisor.profile` of :func:`load_dataset` with the same arguments."""
-    return api.profile(load_dataset(source, target, modality, max_bytes))
+    return api.profile(load_dataset(source, target, modality, max_bytes, task, metric))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -1,4 +1,5 @@
-"""The Data tab: pick a bundled dataset or upload files, choose the target, see the profile."""
+"""The Data tab: pick a bundled dataset or upload files, choose the target (and, if advisor guessed wrong,
+the task and the kind of data) and the metric, see the profile."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from advisor.app.ui.common import Loaded, load_dataset, profile_dataset
+from advisor.app.ui.common import Loaded, load_dataset, profile_dataset, show_error
 from advisor.app.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, UPLOAD_TYPES, save_uploads
+from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
     from advisor.data import Dataset
@@ -19,6 +21,13 @@ __all__ = ["data_section"]
 
 BUNDLED, UPLOAD = "Bundled dataset", "Upload files"
 MODALITIES: tuple[str | None, ...] = (None, "tabular", "image", "text", "timeseries")
+#: The metric choice that opens a text box for any scikit-learn scorer name.
+OTHER_METRIC = "other"
+METRIC_HELP = (
+    "The score you are judged on: the plan, the leaderboard, the verdict and the chosen model use it (trials "
+    "still minimize log loss or RMSE on validation). Default: the plan's (accuracy; ROC-AUC or balanced accuracy "
+    "on imbalanced classes; RMSE)."
+)
 UPLOAD_HELP = (
     "A CSV / TSV / Parquet table (free-text columns welcome), a .zip of image or text class folders, an .npz, "
     f"or .ts files (NAME_TRAIN.ts + NAME_TEST.ts). Up to {MAX_UPLOAD_MB} MB."
@@ -32,7 +41,7 @@ def data_section(runs_root: Path) -> Loaded | None:
     if picked is None:
         return None
     source, max_bytes, tag = picked
-    target_col, modality_col = st.columns(2)
+    target_col, task_col, metric_col, modality_col = st.columns(4)
     modality = modality_col.selectbox(
         "Kind of data",
         MODALITIES,
@@ -44,10 +53,15 @@ def data_section(runs_root: Path) -> Loaded | None:
     with target_col:
         target = _target_choice(base, source)
     target_arg = None if target == base.target else target
-    dataset = load_dataset(source, target_arg, modality, max_bytes)
-    prof = profile_dataset(source, target_arg, modality, max_bytes)
+    detected = profile_dataset(source, target_arg, modality, max_bytes)
+    with task_col:
+        task = _task_choice(load_dataset(source, target_arg, modality, max_bytes), detected, source)
+    with metric_col:
+        metric = _metric_choice(task or detected.task, f"{source}::{target}::{task}")
+    dataset = load_dataset(source, target_arg, modality, max_bytes, task, metric)
+    prof = profile_dataset(source, target_arg, modality, max_bytes, task, metric) if task or metric else detected
     show_profile(dataset, prof)
-    return Loaded(source, dataset.target, modality, max_bytes, tag, dataset, prof)
+    return Loaded(source, dataset.target, modality, max_bytes, tag, dataset, prof, task, metric)
 
 
 def _pick_bundled() -> tuple[str, int | None, str] | None:
@@ -125,6 +139,58 @@ def _target_choice(base: Dataset, source: str) -> str | None:
     return target
 
 
+def _task_choice(dataset: Dataset, detected: DatasetProfile, source: str) -> str | None:
+    """The task the user states, or ``None`` to keep the detected one (only tasks that fit the target are offered)."""
+    if dataset.y is None or detected.task is None:
+        st.selectbox("Task", ["no target"], disabled=True, key=f"task_none::{source}")
+        return None
+    options = [None, *_tasks_for(dataset.y)]
+    return st.selectbox(
+        "Task",
+        options,
+        format_func=lambda t: f"detected ({detected.task})" if t is None else t,
+        key=f"task::{source}::{dataset.target}",
+        help="advisor detects the task from the target's values (and says why below). A numeric target with a "
+        "few whole-number levels, such as a 1-5 rating, could be classes or a number: state which.",
+    )
+
+
+def _tasks_for(y: pd.Series) -> list[str]:
+    """Tasks a target can take: binary (two values) or multiclass (more), and regression when it is numeric."""
+    values = y.dropna()
+    tasks = ["binary" if values.nunique() <= 2 else "multiclass"]
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        tasks.append("regression")
+    return tasks
+
+
+def _metric_choice(task: str | None, key: str) -> str | None:
+    """The metric the user states (a built-in one of the task, or any scikit-learn scorer), or ``None``: the plan's."""
+    from advisor.metrics import METRICS_BY_TASK, resolve_metric
+
+    if task is None:
+        st.selectbox("Metric", ["the plan's"], disabled=True, key=f"metric_none::{key}")
+        return None
+    options = [None, *METRICS_BY_TASK[task], OTHER_METRIC]
+    labels = {None: "the plan's", OTHER_METRIC: "other scikit-learn scorer…"}
+    choice = st.selectbox(
+        "Metric", options, format_func=lambda m: labels.get(m, m), key=f"metric::{key}", help=METRIC_HELP
+    )
+    if choice != OTHER_METRIC:
+        return choice
+    text = st.text_input(
+        "scikit-learn scorer",
+        key=f"scorer::{key}",
+        placeholder="e.g. matthews_corrcoef",
+        help="Any name in sklearn.metrics.get_scorer_names(); higher is better, as scikit-learn scores are.",
+    ).strip()
+    try:
+        return resolve_metric(text, task) if text else None
+    except AdvisorError as exc:
+        show_error(exc)
+        return None
+
+
 def show_profile(dataset: Dataset, prof: DatasetProfile) -> None:
     """Sizes, kind and task (with the reasons), column roles, class balance, loader warnings."""
     st.subheader(f"Profile: {prof.name}")
@@ -135,7 +201,13 @@ def show_profile(dataset: Dataset, prof: DatasetProfile) -> None:
     cells[3].metric("Task", prof.task or "no target")
     for cell, (label, value) in zip(cells[4:], _target_facts(prof), strict=False):
         cell.metric(label, value)
-    st.caption(f"**Kind:** {prof.modality_reason}  \n**Task:** {prof.task_reason or 'no target chosen'}")
+    metric = f"  \n**Metric:** {prof.metric} (stated)" if prof.metric else ""
+    st.caption(f"**Kind:** {prof.modality_reason}  \n**Task:** {prof.task_reason or 'no target chosen'}{metric}")
+    if prof.task_ambiguous:
+        st.warning(
+            f"**The task ({prof.task}) is a guess:** {prof.task_reason}. State it with *Task* beside the target.",
+            icon=":material/help:",
+        )
     for warning in dataset.meta.get("warnings", ()):
         st.warning(str(warning))
     left, right = st.columns([3, 2], gap="large")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from advisor.app.downloads import best_model, ensure_reports, markdown_zip
+from advisor.app.downloads import BEST_MODEL, best_model, ensure_reports, markdown_zip
 from advisor.app.jobs import job_status
 from advisor.app.runs import RESULT_FILE, past_runs, slug
 from advisor.app.ui.common import guarded, load_result
@@ -62,6 +62,7 @@ def _preselect(options: list[str], current: str | None) -> None:
 def show_result(result: BenchmarkResult, run_dir: Path) -> None:
     """Everything measured in one run."""
     _verdict(result, run_dir)
+    _choice(result)
     _downloads(result, run_dir)
     board = result.leaderboard()
     if board.empty:
@@ -90,6 +91,19 @@ def _verdict(result: BenchmarkResult, run_dir: Path) -> None:
     cells[2].metric("Margin", margin, help=f"winner minus the rules' pick, in {verdict.metric}")
     cells[3].metric("Wall time", f"{result.wall_s:,.1f} s", help=f"budget {_budget(result.budget)}")
     st.caption(f"{result.task} · metric {result.metric} · device {result.device} · run folder `{run_dir}`")
+
+
+def _choice(result: BenchmarkResult) -> None:
+    """The model to use: the family chosen on validation by the metric, why, and what the saved model saw."""
+    if not result.best_family:
+        return
+    deployed = result.deployed or {}
+    lines = [f"**Model to use: {result.best_family}** ({result.choice})."]
+    if deployed.get("trained_on"):
+        lines.append(f"Saved as `{Path(str(deployed.get('path', ''))).name}`, trained on {deployed['trained_on']}.")
+    st.info(" ".join(lines), icon=":material/rocket_launch:")
+    if deployed.get("note"):
+        st.caption(f"Note: {deployed['note']}.")
 
 
 def _budget(budget: dict[str, Any]) -> str:
@@ -123,13 +137,21 @@ def _downloads(result: BenchmarkResult, run_dir: Path) -> None:
             key="dl_json", on_click="ignore", icon=":material/download:", width="stretch",
         )  # fmt: skip
     if model is not None:
+        family = result.best_family if model.name == BEST_MODEL and result.best_family else model.stem
         cells[3].download_button(
-            f"Best model: {model.stem} (.pkl)", partial(model.read_bytes), f"{name}-{model.name}",
+            f"Model to deploy: {family} (.pkl)", partial(model.read_bytes), f"{name}-{family}.pkl",
             "application/octet-stream", key="dl_model", on_click="ignore", icon=":material/download:",
-            width="stretch", help="advisor.load_model(path).predict(raw data). Load only pickles you trust.",
+            width="stretch", help=_model_help(result, model),
         )  # fmt: skip
     else:
         cells[3].caption("No saved model in this run folder.")
+
+
+def _model_help(result: BenchmarkResult, model: Path) -> str:
+    """What the downloaded model is, what it saw, and how to use it."""
+    trained = (result.deployed or {}).get("trained_on") if model.name == BEST_MODEL else None
+    seen = f"Trained on {trained}. " if trained else ""
+    return f"{seen}advisor.load_model(path).predict(raw data). Load only pickles you trust."
 
 
 def _leaderboard(result: BenchmarkResult, board: pd.DataFrame) -> None:
