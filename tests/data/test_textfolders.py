@@ -24,6 +24,7 @@ from advisor.errors import (
     MalformedFileError,
     ModalityError,
     SingleClassError,
+    TooFewRowsError,
 )
 
 ZipOf = Callable[[Path, dict[str, bytes | str]], Path]
@@ -331,7 +332,13 @@ def test_profile_recommend_and_views(text_folder: Path, tmp_path: Path) -> None:
     assert profile.text is not None and profile.text.columns == ("text",) and profile.text.empty_share == 0.0
     assert profile.text.mean_chars == pytest.approx(sum(map(len, ds.X["text"])) / 5)
     assert [c.role for c in profile.columns] == ["text"]
-    rec = advisor.recommend(ds)
+    with pytest.raises(TooFewRowsError):  # 5 files: too few to benchmark, so too few to recommend for
+        advisor.recommend(ds)
+    for label in ("pos", "neg"):
+        for i in range(6):
+            (tmp_path / "more" / label).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "more" / label / f"{i}.txt").write_text(f"{label} review number {i}", encoding="utf-8")
+    rec = advisor.recommend(load(tmp_path / "more"))
     assert rec.modality == "text" and rec.ranking and "type.text" in {r.id for r in rec.fired}
     views = Views(ds, profile, tmp_path / "run")
     assert views.get("texts").X.tolist() == ds.X["text"].tolist()
