@@ -20,8 +20,8 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, roc_auc_score
 
 from advisor.errors import InvalidArgumentError
 
@@ -246,22 +246,49 @@ def _regression(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
 
 
 def _classification(task: str, y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> dict[str, float]:
+    """Accuracy, balanced accuracy and F1 (as scikit-learn defines them), computed with numpy: trials score
+    thousands of predictions, and scikit-learn's input checks would cost more than the arithmetic."""
     labels = np.unique(np.concatenate([y_true, y_pred])) if labels is None else np.asarray(labels).reshape(-1)
     binary = task == "binary" or (task == "classification" and len(labels) <= 2)
-    out: dict[str, float] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "y_pred contains classes not in y_true", ill-defined f1, ...
-        out["accuracy"] = accuracy_score(y_true, y_pred)
-        out["balanced_accuracy"] = balanced_accuracy_score(y_true, y_pred)
-        if binary and len(labels) == 2:
-            out["f1"] = f1_score(y_true, y_pred, labels=labels, pos_label=labels[1], average="binary", zero_division=0)
-        elif not binary:
-            out["f1"] = f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    out: dict[str, float] = {"accuracy": float(np.mean(y_true == y_pred))}
+    out["balanced_accuracy"] = _balanced_accuracy(y_true, y_pred)
+    if binary and len(labels) == 2:
+        out["f1"] = _f1(y_true, y_pred, labels[1])
+    elif not binary:
+        out["f1"] = float(np.mean([_f1(y_true, y_pred, label) for label in labels]))
     if y_proba is not None:
         proba = _proba_matrix(y_proba, len(labels), len(y_true))
         if proba is not None:
             out.update(_proba_metrics(y_true, proba, labels, binary))
     return out
+
+
+def _balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean recall over the classes present in ``y_true`` (scikit-learn's ``balanced_accuracy_score``)."""
+    codes, _ = pd.factorize(pd.Series(np.concatenate([y_true, y_pred]).tolist()))
+    true, pred = codes[: len(y_true)], codes[len(y_true) :]
+    support = np.bincount(true, minlength=codes.max() + 1)
+    correct = np.bincount(true[true == pred], minlength=codes.max() + 1)
+    present = support > 0
+    return float(np.mean(correct[present] / support[present]))
+
+
+def _f1(y_true: np.ndarray, y_pred: np.ndarray, label: Any) -> float:
+    """F1 of one class (0 when it is neither predicted nor present), as scikit-learn with zero_division=0."""
+    is_true, is_pred = y_true == label, y_pred == label
+    tp = float(np.sum(is_true & is_pred))
+    denominator = 2 * tp + float(np.sum(is_pred & ~is_true)) + float(np.sum(is_true & ~is_pred))
+    return 2 * tp / denominator if denominator > 0 else 0.0
+
+
+def _binary_auc(positive: np.ndarray, scores: np.ndarray) -> float:
+    """ROC-AUC from ranks (the Mann-Whitney U statistic, ties at their mean rank), as scikit-learn computes it."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(scores)
+    n_pos = int(positive.sum())
+    n_neg = len(positive) - n_pos
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def _proba_matrix(y_proba: Any, n_labels: int, n_rows: int) -> np.ndarray | None:
@@ -295,9 +322,9 @@ def _proba_metrics(y_true: np.ndarray, proba: np.ndarray, labels: np.ndarray, bi
     present = np.unique(idx)
     if binary:
         if len(present) == 2:
-            out["roc_auc"] = float(roc_auc_score(idx == 1, proba[:, 1]))
-    elif len(present) == len(labels) >= 3:
-        out["roc_auc"] = float(roc_auc_score(idx, clipped, multi_class="ovr", average="macro"))
+            out["roc_auc"] = _binary_auc(idx == 1, proba[:, 1])
+    elif len(present) == len(labels) >= 3:  # one-vs-rest, macro average
+        out["roc_auc"] = float(np.mean([_binary_auc(idx == k, clipped[:, k]) for k in range(len(labels))]))
     return out
 
 

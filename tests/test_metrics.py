@@ -10,6 +10,7 @@ from sklearn import metrics as skm
 
 from advisor.errors import InvalidArgumentError
 from advisor.metrics import (
+    EPS,
     METRICS_BY_TASK,
     compute_metrics,
     direction,
@@ -123,3 +124,28 @@ def test_objective_direction_primary():
         direction("auc")
     with pytest.raises(InvalidArgumentError):
         objective_metric("ranking")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_metrics_equal_scikit_learn_on_random_predictions(seed):
+    rng = np.random.default_rng(seed)
+    k = 2 + seed % 3
+    names = np.array(["ant", "bee", "cat", "dog"][:k], dtype=object)
+    y_true = names[rng.integers(0, k, 120)]
+    proba = rng.dirichlet(np.ones(k), size=120)
+    proba[rng.random(120) < 0.5] = np.round(proba[rng.random(120) < 0.5][:1], 1)  # ties in the scores
+    proba /= proba.sum(axis=1, keepdims=True)
+    y_pred = names[proba.argmax(axis=1)]
+    task = "binary" if k == 2 else "multiclass"
+    m = compute_metrics(task, y_true, y_pred, proba, labels=names)
+    assert m["accuracy"] == pytest.approx(skm.accuracy_score(y_true, y_pred))
+    assert m["balanced_accuracy"] == pytest.approx(skm.balanced_accuracy_score(y_true, y_pred))
+    if k == 2:
+        assert m["f1"] == pytest.approx(skm.f1_score(y_true, y_pred, pos_label=names[1]))
+        assert m["roc_auc"] == pytest.approx(skm.roc_auc_score(y_true == names[1], proba[:, 1]))
+    else:
+        assert m["f1"] == pytest.approx(skm.f1_score(y_true, y_pred, labels=names, average="macro", zero_division=0))
+        clipped = np.clip(proba, EPS, 1 - EPS)
+        clipped /= clipped.sum(axis=1, keepdims=True)
+        expected = skm.roc_auc_score(y_true, clipped, labels=names, multi_class="ovr", average="macro")
+        assert m["roc_auc"] == pytest.approx(expected)

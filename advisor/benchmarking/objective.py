@@ -6,6 +6,7 @@ Also the final refit of a family's best parameters on train + validation, scored
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,10 @@ __all__ = [
 ]
 
 #: Report GBM validation loss to Optuna every this many boosting rounds (each report is a storage write).
-GBM_REPORT_EVERY = 25
+GBM_REPORT_EVERY = 50
+#: The median pruner decides nothing before this many trials of the family completed (so, until then, the
+#: runner does not ask it: each question reads the study's trials from the storage).
+PRUNER_STARTUP_TRIALS = 3
 #: Families whose steps are boosting rounds (the rest are epochs or tree chunks).
 BOOSTED = ("lightgbm", "xgboost", "embedding_xgboost")
 #: Steps (rounds / epochs) before the median pruner may stop a trial.
@@ -55,9 +59,14 @@ FINAL_PROBE_ROWS = 30
 
 @dataclass
 class ModelClock:
-    """Accumulates wall time spent inside model fit and predict (the rest is framework overhead)."""
+    """Accumulates wall time spent inside model fit and predict (the rest is framework overhead).
+
+    ``fitting`` is set while a model fits: background work (writing finished trials to the storage) waits for
+    it, so that it runs while the fit's native code has released the GIL rather than slowing the search loop.
+    """
 
     seconds: float = 0.0
+    fitting: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def add(self, seconds: float) -> None:
         self.seconds += seconds
@@ -73,9 +82,18 @@ class PreparedData:
     labels: list[str] | None
     task: str
     metric: str | None = None
+    _slices: dict[int, tuple[np.ndarray, Any, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self, idx: np.ndarray) -> tuple[Any, np.ndarray]:
-        return take(self.X, idx), self.y[idx]
+        """The rows at positions ``idx``. Every trial fits on the same parts (train, validation, the folds), so
+        their slices are made once and kept (slicing a wide DataFrame costs milliseconds a time)."""
+        hit = self._slices.get(id(idx))
+        if hit is not None and hit[0] is idx:
+            return hit[1], hit[2]
+        X, y = take(self.X, idx), self.y[idx]
+        if len(self._slices) < 16:  # train, val, test and k folds (2 parts each)
+            self._slices[id(idx)] = (idx, X, y)
+        return X, y
 
 
 def take(X: Any, idx: np.ndarray) -> Any:
@@ -97,6 +115,7 @@ class Reporter:
     stopped_by_deadline: bool = False
     last_step: int = field(default=-1)
     prune_from: int = 0  # the pruner's warm-up: no pruning decision is asked before this step
+    can_prune: bool = True  # False while the pruner is still in its start-up trials
     optuna_s: float = 0.0  # time spent in Optuna (storage writes, pruner) during the fit: overhead, not model
 
     def __call__(self, step: int, value: float) -> bool:
@@ -104,7 +123,7 @@ class Reporter:
         if self.trial is not None and step % self.every == 0 and math.isfinite(value):
             start = time.perf_counter()
             self.trial.report(float(value), step)
-            prune = step >= self.prune_from and self.trial.should_prune()
+            prune = self.can_prune and step >= self.prune_from and self.trial.should_prune()
             self.optuna_s += time.perf_counter() - start
             if prune:
                 raise optuna.TrialPruned(f"pruned at step {step} (validation loss {value:.4g})")
@@ -152,12 +171,16 @@ def run_trial(
     deadline: float | None,
     clock: ModelClock,
     price_per_hour: float | None = None,
+    can_prune: bool = True,
 ) -> TrialOutcome:
-    """Ask the study for a trial, evaluate it, tell the outcome; failures are recorded, never raised."""
+    """Ask the study for a trial, evaluate it, tell the outcome; failures are recorded, never raised.
+
+    ``can_prune`` is False while the family has fewer than PRUNER_STARTUP_TRIALS completed trials (the
+    pruner would not prune yet): intermediate values are still reported, but the pruner is not asked."""
     trial = study.ask()
     try:
         params = spec.search_space(trial, ctx)  # type: ignore[misc]
-        evaluated = _evaluate(spec, params, ctx, data, trial, deadline, clock)
+        evaluated = _evaluate(spec, params, ctx, data, trial, deadline, clock, can_prune)
         loss, metrics, costs = evaluated.loss, evaluated.metrics, evaluated.costs
         if not math.isfinite(loss):
             raise FloatingPointError(f"validation {objective_metric(data.task)} is {loss}")
@@ -203,13 +226,14 @@ def _evaluate(
     trial: optuna.Trial,
     deadline: float | None,
     clock: ModelClock,
+    can_prune: bool = True,
 ) -> _Evaluated:
     if data.splits.cross_validated:
-        return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock)
+        return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock, can_prune)
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
     gbm = spec.name in BOOSTED
-    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name))
+    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name), can_prune=can_prune)
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
     loss, metrics, values = score_model(est, X_va, y_va, data, clock)
     costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
@@ -227,6 +251,7 @@ def _evaluate_cv(
     trial: optuna.Trial,
     deadline: float | None,
     clock: ModelClock,
+    can_prune: bool = True,
 ) -> _Evaluated:
     """k-fold cross-validation for small data: prune between folds on the running mean loss."""
     losses: list[float] = []
@@ -248,7 +273,7 @@ def _evaluate_cv(
         rows.append(np.asarray(va))
         values.append(fold_values)
         trial.report(float(np.mean(losses)), k)
-        if trial.should_prune():
+        if can_prune and trial.should_prune():
             raise optuna.TrialPruned(f"pruned after fold {k + 1} (mean loss {np.mean(losses):.4g})")
     mean_fit = FitCost(
         float(np.mean([f.wall_s for f in fits])),
@@ -283,9 +308,11 @@ def _fit(
     if spec.iterative:
         kwargs = {"eval_set": eval_set, "progress": reporter}
     start = time.perf_counter()
+    clock.fitting.set()
     try:  # a pruned or failed fit still spent its time inside the model
         _, cost = measure(lambda: est.fit(X, y, **kwargs))
     finally:
+        clock.fitting.clear()
         clock.add(time.perf_counter() - start - (reporter.optuna_s if reporter is not None else 0.0))
     return est, cost
 

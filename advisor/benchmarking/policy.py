@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 
 __all__ = ["TimePolicy"]
 
-#: Share of the budget kept back for assembling, saving and returning the result.
+#: Share of the budget kept back for the ensemble, assembling, saving and returning the result.
 RESERVE_SHARE = 0.03
+#: What the last step (saving the model to deploy and the result) needs after the deployment refit.
+FINAL_SHARE, FINAL_MIN_S = 0.01, 0.2
 #: ...but at least this many seconds, and at most this many.
 RESERVE_MIN_S, RESERVE_MAX_S = 0.3, 10.0
 #: A family's first trial may always use this share of the budget (if the global deadline allows).
@@ -73,7 +75,7 @@ class TimePolicy:
         if self.seconds is None:
             return 0.0
         base = min(max(RESERVE_SHARE * self.seconds, RESERVE_MIN_S), RESERVE_MAX_S)
-        return base + min(self.deploy_estimate_s, DEPLOY_RESERVE_MAX_SHARE * self.seconds)
+        return base + min(ESTIMATE_MARGIN * self.deploy_estimate_s, DEPLOY_RESERVE_MAX_SHARE * self.seconds)
 
     @property
     def search_end(self) -> float | None:
@@ -164,5 +166,5 @@ class TimePolicy:
         """Whether the refit on all rows, estimated at ``estimate_s``, fits before the end of the call."""
         if self.end is None:
             return True
-        bookkeeping = min(max(RESERVE_SHARE * (self.seconds or 0.0), RESERVE_MIN_S), RESERVE_MAX_S)
-        return time.monotonic() + ESTIMATE_MARGIN * estimate_s + bookkeeping <= self.end
+        final = max(FINAL_SHARE * (self.seconds or 0.0), FINAL_MIN_S)
+        return time.monotonic() + ESTIMATE_MARGIN * estimate_s + final <= self.end

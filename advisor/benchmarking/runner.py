@@ -11,6 +11,7 @@ folder resumes: finished trials are kept and never repeated. Deadlines come from
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -28,6 +29,7 @@ from advisor.benchmarking.budget import Budget, split_trials
 from advisor.benchmarking.context import base_context
 from advisor.benchmarking.costs import FitCost, measure_inference, money
 from advisor.benchmarking.objective import (
+    PRUNER_STARTUP_TRIALS,
     ModelClock,
     Predictions,
     PreparedData,
@@ -43,7 +45,14 @@ from advisor.benchmarking.preload import BOOSTING, TORCH, preload
 from advisor.benchmarking.prepare import encode_target
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
 from advisor.benchmarking.splits import Splits, make_splits, subsample_rows, subsample_splits
-from advisor.benchmarking.studies import open_study, trial_records
+from advisor.benchmarking.studies import (
+    FamilyStudy,
+    TrialWriter,
+    interrupted,
+    open_study,
+    quiet_optuna,
+    trial_records,
+)
 from advisor.benchmarking.views import View, Views
 from advisor.data.dataset import Dataset
 from advisor.data.form import InputForm
@@ -51,7 +60,7 @@ from advisor.errors import AdvisorError, InvalidArgumentError, NothingMeasuredEr
 from advisor.hardware import Hardware, detect
 from advisor.metrics import direction, primary_metric
 from advisor.models.persistence import AdvisorModel, save_model
-from advisor.models.registry import MODULES, find
+from advisor.models.registry import MODULES, find, find_loaded, modules_for
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling import profile as build_profile
 from advisor.profiling.checks import check_answerable
@@ -123,7 +132,20 @@ def run_benchmark(
     rec = recommendation or run_engine(
         prof, hardware, Constraints(time_budget_s=budget.seconds, price_per_hour=price_per_hour)
     )
-    run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, policy)
+    with quiet_optuna():
+        run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, policy)
+        try:
+            result = _run_plan(run, rec, families, refit_full, started)
+        finally:  # an interrupted run still leaves every finished trial in the storage
+            with contextlib.suppress(Exception):
+                run.writer.flush()
+    return result
+
+
+def _run_plan(
+    run: _Run, rec: Recommendation, families: list[str] | None, refit_full: bool, started: datetime
+) -> BenchmarkResult:
+    """Search and refit every planned family, ensemble, choose and deploy, assemble the result."""
     run.prepare()
     run.check_run_folder()
     planned = _check_families(families) if families is not None else list(rec.plan.families)
@@ -165,7 +187,8 @@ class _Run:
         self.storage = storage if storage is not None else f"sqlite:///{(self.run_dir / 'optuna.db').resolve()}"
         self.clock = ModelClock()
         self.skipped: dict[str, str] = {}
-        self.studies: dict[str, optuna.Study] = {}
+        self.studies: dict[str, FamilyStudy] = {}
+        self.writer = TrialWriter(self.storage, gate=self.clock.fitting)
         self.finals: dict[str, tuple[AdvisorModel, FamilyResult]] = {}
         self.best: dict[str, float] = {}
         self.best_outcomes: dict[str, TrialOutcome] = {}  # this call's best trial per family, model in memory
@@ -280,15 +303,14 @@ class _Run:
 
     # ------------------------------------------------------------------ planning
     def searchable(self, planned: list[str]) -> list[str]:
+        """The planned families that have a model for this modality. Their modules are imported only when
+        each family's turn comes (torch may still be loading in the background while the first ones run)."""
         out = []
         for name in planned:
-            spec = find(name, self.modality)
             if name == ENSEMBLE:
                 continue
-            if spec is None:
+            if modules_for(name).get(self.modality) is None and find_loaded(name, self.modality) is None:
                 self.skipped[name] = f"no model of this family is registered for {self.modality} data"
-            elif not spec.supports(self.modality, self.task):
-                self.skipped[name] = f"cannot run on {self.modality} {self.task} data"
             else:
                 out.append(name)
         self.shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
@@ -304,7 +326,13 @@ class _Run:
     def search_and_refit(self, name: str, window_end: float | None = None) -> None:
         """Search the family within its window (or ``window_end``), then refit its best trial."""
         spec = find(name, self.modality)
-        assert spec is not None
+        if spec is None or not spec.supports(self.modality, self.task):
+            self.skipped[name] = (
+                f"cannot run on {self.modality} {self.task} data"
+                if spec is not None
+                else f"no model of this family is registered for {self.modality} data"
+            )
+            return
         ctx = self.context(name)
         try:
             data = self.data_for(spec.view_for(ctx), name)
@@ -312,10 +340,10 @@ class _Run:
             self.skipped[name] = exc.problem
             return
         window_end = self._window_end(name) if window_end is None else window_end
-        study = self.studies.get(name) or open_study(self.storage, name, self.seed, spec, ctx)
+        study = self.studies.get(name) or open_study(self.writer, name, self.seed, spec, ctx)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end, data)
-        completed = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
+        completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
         if not completed:
             self.skipped[name] = (
                 "no trial finished within its share of the budget"
@@ -342,7 +370,7 @@ class _Run:
 
     def _search(
         self,
-        study: optuna.Study,
+        study: FamilyStudy,
         spec: ModelSpec,
         ctx: FitContext,
         name: str,
@@ -354,15 +382,19 @@ class _Run:
         outcomes: list[TrialOutcome] = []
         durations: list[float] = [
             t.duration.total_seconds()
-            for t in study.get_trials(deepcopy=False)
-            if t.state == optuna.trial.TrialState.COMPLETE and t.duration
+            for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+            if t.duration
         ]
         while target is None or done < target:
             trial_deadline = self.policy.trial_deadline(window_end, durations, len(outcomes), spec.iterative)
             if trial_deadline is False:
                 break
             start = time.monotonic()
-            outcome = run_trial(study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour)
+            can_prune = len(durations) >= PRUNER_STARTUP_TRIALS
+            outcome = run_trial(
+                study.study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour, can_prune
+            )
+            study.save_finished()
             outcomes.append(outcome)
             done += 1
             self.trials_done += 1
@@ -487,7 +519,7 @@ class _Run:
         fam = FAMILIES.get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
         if best is not None:
-            for t in self.studies[name].get_trials(deepcopy=False):
+            for t in self.studies[name].get_trials():
                 counts[t.state.name] = counts.get(t.state.name, 0) + 1
         return FamilyResult(
             family=name,
@@ -593,9 +625,20 @@ class _Run:
         return sorted(out, key=lambda c: (-c[1], cost[c[0]]))
 
     def _update_deploy_estimate(self) -> None:
-        """Hold back time for refitting the currently best family on all rows (the policy's reserve)."""
+        """Hold back time for refitting the currently best family on all rows (the policy's reserve): the best
+        single family's refit, or, when the plan has an ensemble, its two members' together if that is more."""
         ranked = self._ranked_choices()
-        self.policy.deploy_estimate_s = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
+        estimate = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
+        if ENSEMBLE in self.rec.plan.families:
+            gbms = [g for g in GBMS if g in self.finals]
+            nets = [n for n in NETWORKS if n in self.finals]
+            if gbms and nets:
+                pair = (
+                    min(gbms, key=lambda g: _loss(self.finals[g][1])),
+                    min(nets, key=lambda n: _loss(self.finals[n][1])),
+                )
+                estimate = max(estimate, sum(self._deploy_estimate(m) for m in pair))
+        self.policy.deploy_estimate_s = estimate
 
     def _deploy_estimate(self, name: str) -> float:
         """Seconds to refit ``name`` on all rows: its refit time scaled by rows (an ensemble: its members')."""
@@ -674,7 +717,7 @@ class _Run:
         _, res = self.finals[name]
         if study is None or res.best_trial is None:
             return None
-        trial = next((t for t in study.get_trials(deepcopy=False) if t.number == res.best_trial), None)
+        trial = next((t for t in study.get_trials() if t.number == res.best_trial), None)
         return trial.user_attrs.get("costs", {}).get("n_steps") if trial is not None else None
 
     # ------------------------------------------------------------------ result
@@ -690,7 +733,8 @@ class _Run:
             )
             for n, r in self.skipped.items()
         ]
-        trials = tuple(trial_records(self.storage, [n for n in planned if n in self.shares]))
+        self.writer.flush()
+        trials = tuple(trial_records(self.storage, [n for n in planned if n in self.shares], self.studies))
         result = BenchmarkResult(
             dataset=self.dataset.name,
             task=self.task,
@@ -805,11 +849,9 @@ def _plain(value: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(value, default=str))
 
 
-def _finished_count(study: optuna.Study) -> int:
-    """Trials that finished (complete, pruned, or failed on their own; not ones killed mid-run)."""
-    return sum(
-        1 for t in study.get_trials(deepcopy=False) if t.state.is_finished() and "interrupted" not in t.user_attrs
-    )
+def _finished_count(study: FamilyStudy) -> int:
+    """Trials that finished (complete, pruned, or failed on their own; not ones a killed process left)."""
+    return sum(1 for t in study.get_trials() if t.state.is_finished() and not interrupted(t))
 
 
 def _slug(name: str) -> str:

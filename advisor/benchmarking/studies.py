@@ -1,39 +1,55 @@
-"""Optuna studies: one per family in one storage (SQLite by default), resumable, seeded."""
+"""Optuna studies: one per family in one storage (SQLite by default), resumable, seeded.
+
+The search runs on an in-memory copy of each family's study (:class:`FamilyStudy`): asking, reporting
+intermediate values and pruning cost microseconds instead of storage round trips. Each finished trial is
+written, whole, to the run's storage by a :class:`TrialWriter` thread while the next trial trains (one
+``study.add_trial`` transaction per trial), so the storage holds every finished trial in order a few
+milliseconds after it ends. A rerun with the same storage loads those trials back into memory and goes on:
+finished trials are never repeated. Only Optuna's public API is used.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
+import time
 import warnings
 import zlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import optuna
 import sqlalchemy
 
-from advisor.benchmarking.objective import warmup_steps
+from advisor.benchmarking.objective import PRUNER_STARTUP_TRIALS, warmup_steps
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
 
-__all__ = ["open_study", "trial_records"]
+__all__ = ["FamilyStudy", "TrialWriter", "interrupted", "open_study", "quiet_optuna", "trial_records"]
 
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
+#: Longest a finished trial waits for a model fit before it is written anyway.
+WRITE_DELAY_S = 1.0
 _STORAGES: dict[str, optuna.storages.BaseStorage] = {}
+_STORAGES_LOCK = threading.Lock()
 
 
-def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.BaseStorage | str:
+def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.BaseStorage:
     """One storage object per URL and process (creating an RDB storage checks its schema: ~0.1 s)."""
     if not isinstance(storage, str):
         return storage
-    if storage not in _STORAGES:
-        sqlite = storage.startswith("sqlite")
-        # SQLite: wait for the lock instead of failing when a second worker writes
-        rdb = optuna.storages.RDBStorage(storage, engine_kwargs={"connect_args": {"timeout": 60}} if sqlite else {})
-        if sqlite:
-            sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
-            rdb.engine.dispose()  # reconnect with the pragmas
-        _STORAGES[storage] = rdb
-    return _STORAGES[storage]
+    with _STORAGES_LOCK:
+        if storage not in _STORAGES:
+            sqlite = storage.startswith("sqlite")
+            # SQLite: wait for the lock instead of failing when another process writes
+            kwargs = {"connect_args": {"timeout": 60}} if sqlite else {}
+            rdb = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
+            if sqlite:
+                sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
+                rdb.engine.dispose()  # reconnect with the pragmas
+            _STORAGES[storage] = rdb
+        return _STORAGES[storage]
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -45,58 +61,184 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_study(storage: Any, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> optuna.Study:
-    """Create or resume the family's study; enqueue the good default as trial 0 of a new study.
+def _exists(storage: Any) -> bool:
+    """Whether the storage may already hold studies (a SQLite file that is not there yet holds none)."""
+    if isinstance(storage, str) and storage.startswith("sqlite:///"):
+        return Path(storage.removeprefix("sqlite:///")).exists()
+    return True
 
-    Trials left RUNNING by a killed process are marked failed ('interrupted'), so a rerun neither
-    loses finished trials nor counts the interrupted ones. The TPE seed is derived from the run seed,
-    the family and the number of trials already in the study, so a resumed study does not replay
-    the random start-up proposals it already tried.
+
+class TrialWriter:
+    """Writes finished trials to the run's storage from a background thread, in the order they finished.
+
+    Writing a trial takes Optuna's RDB storage some 20 ms of Python; done while the main thread asks for the
+    next trial, the two would fight over the GIL. With a ``gate`` (set while a model fits), each write waits
+    until a fit runs (native code, GIL released), or at most WRITE_DELAY_S. :meth:`flush` writes everything
+    now and waits (the runner flushes at the end of a run); an error while writing is raised by it.
     """
-    probe = optuna.create_study(study_name=name, storage=_storage(storage), direction="minimize", load_if_exists=True)
-    existing = probe.get_trials(deepcopy=False)
-    for trial in existing:
-        if trial.state == optuna.trial.TrialState.RUNNING:
-            probe._storage.set_trial_user_attr(trial._trial_id, "interrupted", True)
-            probe._storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+
+    def __init__(self, storage: Any, gate: threading.Event | None = None) -> None:
+        self.storage = storage
+        self._gate = gate
+        self._flushing = threading.Event()
+        self._queue: queue.Queue[tuple[str, optuna.trial.FrozenTrial]] = queue.Queue()
+        self._studies: dict[str, optuna.Study] = {}
+        self._lock = threading.Lock()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="advisor-trial-writer", daemon=True)
+        self._thread.start()
+
+    def study(self, name: str) -> optuna.Study:
+        """The family's study in the run's storage, created on first use."""
+        with self._lock:
+            if name not in self._studies:
+                self._studies[name] = optuna.create_study(
+                    study_name=name, storage=_storage(self.storage), direction="minimize", load_if_exists=True
+                )
+            return self._studies[name]
+
+    def submit(self, name: str, trial: optuna.trial.FrozenTrial) -> None:
+        self._queue.put((name, trial))
+
+    def flush(self) -> None:
+        self._flushing.set()
+        try:
+            self._queue.join()
+        finally:
+            self._flushing.clear()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _wait_for_a_fit(self) -> None:
+        if self._gate is None:
+            return
+        until = time.monotonic() + WRITE_DELAY_S
+        while not (self._gate.is_set() or self._flushing.is_set()) and time.monotonic() < until:
+            self._gate.wait(0.02)
+
+    def _run(self) -> None:
+        while True:
+            name, trial = self._queue.get()
+            self._wait_for_a_fit()
+            try:
+                self.study(name).add_trial(trial)
+            except BaseException as exc:
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+
+class FamilyStudy:
+    """One family's study: searched in memory (``study``), its finished trials written by a :class:`TrialWriter`.
+
+    On a storage that already holds the family's study (a resumed run), its trials are loaded into memory
+    first; a trial a killed process left RUNNING (older versions wrote trials as they ran) is told FAIL. A new
+    study gets the family's good default as its first trial. The TPE seed is derived from the run seed, the
+    family and the number of trials already there, so a resumed study does not replay its start-up proposals.
+    """
+
+    def __init__(self, writer: TrialWriter, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> None:
+        self.name, self.writer = name, writer
+        past = self._past_trials()
+        pruner = optuna.pruners.MedianPruner(
+            n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=warmup_steps(spec.name)
+        )
+        self.study = optuna.create_study(
+            storage=optuna.storages.InMemoryStorage(),
+            study_name=name,
+            direction="minimize",
+            sampler=_sampler(seed, name, len(past)),
+            pruner=pruner,
+        )
+        if past:
+            self.study.add_trials(past)
+        elif spec.default_params is not None:
+            self.study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})
+        self._written = len(past)
+
+    def _past_trials(self) -> list[optuna.trial.FrozenTrial]:
+        if not _exists(self.writer.storage):
+            return []
+        names = optuna.get_all_study_names(storage=_storage(self.writer.storage))
+        if self.name not in names:
+            return []
+        saved = self.writer.study(self.name)
+        for trial in saved.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+            saved.tell(trial.number, state=optuna.trial.TrialState.FAIL)
+        return saved.get_trials(deepcopy=False)
+
+    def save_finished(self) -> None:
+        """Hand the trials that finished since the last call to the writer, in order."""
+        trials = self.study.get_trials(deepcopy=False)
+        while self._written < len(trials) and trials[self._written].state.is_finished():
+            self.writer.submit(self.name, trials[self._written])
+            self._written += 1
+
+    def get_trials(self, states: tuple[optuna.trial.TrialState, ...] | None = None) -> list[optuna.trial.FrozenTrial]:
+        return self.study.get_trials(deepcopy=False, states=states)
+
+
+def open_study(writer: TrialWriter, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> FamilyStudy:
+    """Create or resume the family's study (see :class:`FamilyStudy`)."""
+    return FamilyStudy(writer, name, seed, spec, ctx)
+
+
+def interrupted(trial: optuna.trial.FrozenTrial) -> bool:
+    """A trial a killed process left unfinished (failed with no error of its own)."""
+    return trial.state == optuna.trial.TrialState.FAIL and "error" not in trial.user_attrs
+
+
+@contextlib.contextmanager
+def quiet_optuna() -> Iterator[None]:
+    """Optuna's per-trial INFO lines off for the duration of a benchmark (the caller's level is restored)."""
+    level = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(level, optuna.logging.WARNING))
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(level)
+
+
+def _sampler(seed: int, name: str, offset: int) -> optuna.samplers.BaseSampler:
     with warnings.catch_warnings():  # multivariate TPE announces itself as experimental
         warnings.simplefilter("ignore")
-        sampler = optuna.samplers.TPESampler(
-            seed=_seed(seed, name, len(existing)), n_startup_trials=5, multivariate=True
-        )
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=warmup_steps(spec.name))
-    study = optuna.load_study(study_name=name, storage=_storage(storage), sampler=sampler, pruner=pruner)
-    if not existing and spec.default_params is not None:
-        study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})
-    return study
+        return optuna.samplers.TPESampler(seed=_seed(seed, name, offset), n_startup_trials=5, multivariate=True)
 
 
 def _seed(seed: int, name: str, offset: int) -> int:
     return (seed * 1_000_003 + zlib.crc32(name.encode()) + offset) % (2**31)
 
 
-def trial_records(storage: Any, families: list[str]) -> list[TrialRecord]:
-    """Every trial of the given families' studies, as plain records."""
+def trial_records(
+    storage: Any, families: list[str], studies: dict[str, FamilyStudy] | None = None
+) -> list[TrialRecord]:
+    """Every trial of the given families' studies, as plain records (from memory where a study is open)."""
     records = []
+    studies = studies or {}
     for name in families:
-        try:
-            study = optuna.load_study(study_name=name, storage=_storage(storage))
-        except KeyError:
-            continue
-        for t in study.get_trials(deepcopy=False):
-            attrs = t.user_attrs
-            error = attrs.get("error") or ("interrupted" if attrs.get("interrupted") else None) or attrs.get("pruned")
-            records.append(
-                TrialRecord(
-                    family=name,
-                    number=t.number,
-                    state=t.state.name,
-                    value=t.value,
-                    params=dict(t.params),
-                    duration_s=t.duration.total_seconds() if t.duration else None,
-                    costs=dict(attrs.get("costs", {})),
-                    metrics=dict(attrs.get("metrics", {})),
-                    error=error,
-                )
-            )
+        if name in studies:
+            trials = studies[name].get_trials()
+        else:
+            try:
+                trials = optuna.load_study(study_name=name, storage=_storage(storage)).get_trials(deepcopy=False)
+            except KeyError:
+                continue
+        records += [_record(name, t) for t in trials if t.state.is_finished()]
     return records
+
+
+def _record(name: str, t: optuna.trial.FrozenTrial) -> TrialRecord:
+    attrs = t.user_attrs
+    error = attrs.get("error") or ("interrupted" if interrupted(t) else None) or attrs.get("pruned")
+    return TrialRecord(
+        family=name,
+        number=t.number,
+        state=t.state.name,
+        value=t.value,
+        params=dict(t.params),
+        duration_s=t.duration.total_seconds() if t.duration else None,
+        costs=dict(attrs.get("costs", {})),
+        metrics=dict(attrs.get("metrics", {})),
+        error=error,
+    )

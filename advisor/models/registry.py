@@ -12,7 +12,7 @@ import importlib
 from advisor.errors import InvalidArgumentError
 from advisor.models.spec import ModelSpec
 
-__all__ = ["MODULES", "all_specs", "find", "get", "register", "registry"]
+__all__ = ["MODULES", "all_specs", "find", "find_loaded", "get", "modules_for", "register", "registry"]
 
 #: Where each built-in family lives, per modality; importing the module registers its spec.
 MODULES: dict[str, dict[str, str]] = {
@@ -73,6 +73,16 @@ def find(name: str, modality: str = "tabular") -> ModelSpec | None:
     module = MODULES.get(name, {}).get(modality)
     if (name, modality) not in _SPECS and module is not None:
         importlib.import_module(module)
+    return _SPECS.get((name, modality))
+
+
+def modules_for(name: str) -> dict[str, str]:
+    """The built-in modules of a family, by modality (nothing is imported)."""
+    return dict(MODULES.get(name, {}))
+
+
+def find_loaded(name: str, modality: str = "tabular") -> ModelSpec | None:
+    """The spec of one family on one modality if it is registered already (imports nothing)."""
     return _SPECS.get((name, modality))
 
 

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 import advisor
 from advisor.benchmarking import BenchmarkResult, Budget
 from advisor.data.dataset import Dataset
-from advisor.errors import InvalidArgumentError, TargetNotFoundError
+from advisor.errors import InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
 from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 
@@ -173,3 +173,28 @@ def test_unknown_family_names_are_an_error(tmp_path: Path, diabetes: Dataset) ->
         advisor.benchmark(diabetes, budget=Budget(trials=1), run_dir=tmp_path / "u", families=["lightgmb"])
     with pytest.raises(InvalidArgumentError, match="No model family"):
         advisor.benchmark(diabetes, budget=Budget(trials=1), run_dir=tmp_path / "u", families=[])
+
+
+def test_a_run_that_measures_nothing_is_an_error_that_says_why(tmp_path: Path, diabetes: Dataset) -> None:
+    with pytest.raises(NothingMeasuredError) as err:
+        advisor.benchmark(diabetes, budget=Budget(trials=2), families=["cnn"], run_dir=tmp_path)
+    assert "cnn: no model of this family is registered for tabular data" in err.value.problem
+    assert "--families" in err.value.fix and str(tmp_path) in err.value.fix
+    assert BenchmarkResult.load(tmp_path / "result.json").families[0].status == "skipped"  # the run is kept
+
+
+def test_choice_and_deployment_follow_the_stated_metric(tmp_path: Path, diabetes: Dataset) -> None:
+    result = advisor.benchmark(
+        diabetes.stating(metric="balanced_accuracy"),
+        budget=Budget(trials=4),
+        families=["linear", "lightgbm"],
+        run_dir=tmp_path,
+    )
+    assert result.metric == "balanced_accuracy" and "balanced_accuracy" in result.leaderboard().columns
+    vals = {f.family: f.val_metrics["balanced_accuracy"] for f in result.families}
+    assert result.best_family == max(vals, key=vals.get)
+    assert result.deployed["rows"] == diabetes.n_rows and result.deployed["trained_on"].startswith("all rows")
+    model = advisor.load_model(tmp_path / "models" / "best.pkl")
+    assert model.family == result.best_family and model.metadata["rows"] == diabetes.n_rows
+    scored = advisor.load_model(result.family(result.best_family).model_path)
+    assert scored.metadata["rows"] == result.family(result.best_family).train_rows < diabetes.n_rows
