@@ -2,8 +2,8 @@
 
 >>> import advisor
 >>> rec = advisor.recommend(advisor.DatasetProfile.from_summary(rows=50_000, features=100))
->>> rec.top.family
-'lightgbm'
+>>> rec.top.kind
+'classical'
 """
 
 from __future__ import annotations
@@ -111,6 +111,8 @@ def benchmark(
     price_per_hour: float | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
     refit_full: bool = True,
+    sampler: str | Any | None = None,
+    pruner: str | Any | None = None,
 ) -> BenchmarkResult:
     """Measure the recommended families on this data and hardware: Optuna search, refit, one test score.
 
@@ -123,7 +125,10 @@ def benchmark(
     and decides the candidates and their budget shares. The family chosen as the model to use (best on
     validation by ``metric``, ``result.best_family``) is refit on every row, test rows included, and saved as
     ``<run_dir>/models/best.pkl`` (``result.deployed`` says which rows it saw); ``refit_full=False`` keeps
-    the model scored on test (trained on train + validation) instead.
+    the model scored on test (trained on train + validation) instead. ``sampler`` and ``pruner`` choose how
+    each family's Optuna study searches: a name ('tpe', 'random', 'cmaes', 'qmc', 'gp'; 'median', 'hyperband',
+    'successive_halving', 'percentile', 'none') or an Optuna sampler / pruner object (copied per family);
+    the default is a multivariate TPE sampler seeded per family and a median pruner.
 
     >>> result = advisor.benchmark(advisor.datasets.load("diabetes"), budget=30)   # doctest: +SKIP
     >>> result.leaderboard()                                                       # doctest: +SKIP
@@ -146,6 +151,8 @@ def benchmark(
         price_per_hour=price_per_hour,
         on_progress=on_progress,
         refit_full=refit_full,
+        sampler=sampler,
+        pruner=pruner,
     )
 
 
@@ -168,6 +175,8 @@ def benchmark_suite(
     task: str | None = None,
     metric: str | None = None,
     refit_full: bool | None = None,
+    sampler: str | None = None,
+    pruner: str | None = None,
 ) -> SuiteResult:
     """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
 
@@ -181,7 +190,8 @@ def benchmark_suite(
     apply to every dataset whose suite entry does not set its own (and override the suite file's top-level
     values); the budget defaults to 60 seconds per dataset. ``task`` and ``metric`` are as in :func:`benchmark`
     (a metric must fit each dataset's task, else that dataset fails with the reason); ``refit_full``
-    (default: the suite file's, else True) refits each dataset's chosen model on all rows. A dataset needs a
+    (default: the suite file's, else True) refits each dataset's chosen model on all rows; ``sampler`` and
+    ``pruner`` name the Optuna sampler and pruner (as in :func:`benchmark`). A dataset needs a
     target: its own (``.ts`` files, image folders, bundled datasets), the entry's, ``target``, or, with
     ``propose_targets=True``, the one the CLI would propose (recorded in the state's notes). Rerunning with
     the same ``out_dir`` reuses finished results whose dataset, target, seed, budget, task, metric and
@@ -211,6 +221,8 @@ def benchmark_suite(
         task=task,
         metric=metric,
         refit_full=refit_full,
+        sampler=sampler,
+        pruner=pruner,
     )
 
 
@@ -260,7 +272,7 @@ def trials_dashboard(
 
     >>> dashboard = advisor.trials_dashboard("advisor-runs/adult")   # doctest: +SKIP
     >>> dashboard.url, [s.name for s in dashboard.studies]            # doctest: +SKIP
-    ('http://127.0.0.1:8080/', ['lightgbm', 'mlp'])
+    ('http://127.0.0.1:8080/', [...one study per family...])
     >>> dashboard.stop()                                              # doctest: +SKIP
     """
     from advisor.trials import start, storage_for

@@ -43,6 +43,22 @@ class Level(StrEnum):
     high = "high"
 
 
+class SamplerOption(StrEnum):
+    tpe = "tpe"
+    random = "random"
+    cmaes = "cmaes"
+    qmc = "qmc"
+    gp = "gp"
+
+
+class PrunerOption(StrEnum):
+    median = "median"
+    hyperband = "hyperband"
+    successive_halving = "successive_halving"
+    percentile = "percentile"
+    none = "none"
+
+
 class ModalityOption(StrEnum):
     tabular = "tabular"
     image = "image"
@@ -237,6 +253,14 @@ def benchmark(
             show_default=False,
         ),
     ] = None,
+    sampler: Annotated[
+        SamplerOption | None,
+        typer.Option(help="Optuna sampler of every family's search \\[default: tpe, multivariate, seeded per family]."),
+    ] = None,
+    pruner: Annotated[
+        PrunerOption | None,
+        typer.Option(help="Optuna pruner that stops weak trials early \\[default: median]."),
+    ] = None,
     as_json: JsonOpt = False,
     drop_empty_columns: DropOpt = False,
     suite: Annotated[
@@ -271,7 +295,13 @@ def benchmark(
         if run_dir is not None or storage is not None:
             raise typer.BadParameter("--run-dir and --storage are for one dataset; a suite takes --out DIR")
         options = SuiteOptions(target, budget, trials, seed, families, price_per_hour, modality, drop_empty_columns)
-        options = options._replace(task=task, metric=metric, refit_full=refit_full)
+        options = options._replace(
+            task=task,
+            metric=metric,
+            refit_full=refit_full,
+            sampler=sampler.value if sampler else None,
+            pruner=pruner.value if pruner else None,
+        )
         _run_suite([*([suite] if suite else []), *paths], options, out_dir, report, jobs or 1, as_json)
         return
     from advisor.api import benchmark as run
@@ -292,6 +322,8 @@ def benchmark(
             price_per_hour=price_per_hour,
             on_progress=on_progress,
             refit_full=refit_full is not False,
+            sampler=sampler.value if sampler else None,
+            pruner=pruner.value if pruner else None,
         )
     if as_json:
         _print_json(result.to_dict())
@@ -315,6 +347,8 @@ class SuiteOptions(NamedTuple):
     task: TaskOption | None = None
     metric: str | None = None
     refit_full: bool | None = None
+    sampler: str | None = None
+    pruner: str | None = None
 
 
 def _is_suite(paths: list[str], suite: str | None, out_dir: str | None, report: str | None, jobs: int | None) -> bool:
@@ -358,6 +392,8 @@ def _run_suite(
             task=options.task.value if options.task else None,
             metric=options.metric,
             refit_full=options.refit_full,
+            sampler=options.sampler,
+            pruner=options.pruner,
             on_progress=on_progress,
         )
     if as_json:

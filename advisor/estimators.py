@@ -10,7 +10,7 @@ and verdict. They clone, pickle, and work in a :class:`~sklearn.pipeline.Pipelin
 >>> from advisor import AdvisorClassifier
 >>> clf = AdvisorClassifier(budget=30).fit(X_train, y_train)          # doctest: +SKIP
 >>> clf.best_family_, clf.score(X_test, y_test)                       # doctest: +SKIP
-('lightgbm', 0.87)
+(<the chosen family's id>, 0.87)
 >>> clf.result_.leaderboard()                                          # doctest: +SKIP
 
 ``X`` is a table (a DataFrame with numbers, categories and text columns, or a 2-D array) or a stack of
@@ -168,7 +168,7 @@ class AdvisorClassifier(ClassifierMixin, _AdvisorEstimator):
         scikit-learn scorer name. None: the plan's (ROC-AUC or balanced accuracy on imbalanced classes,
         else accuracy). Trials still minimize log loss on validation.
     families : list of str or None, default=None
-        Families to benchmark instead of the recommendation's plan (e.g. ``['lightgbm', 'mlp']``).
+        Families to benchmark instead of the recommendation's plan (ids from ``advisor.families.families()``).
     constraints : dict or None, default=None
         :class:`advisor.Constraints` fields (interpretability, gpu, latency_ms, ...) for the recommendation.
     refit_full : bool, default=True

@@ -23,17 +23,8 @@ from typing import Any
 
 __all__ = ["GpuDevice", "Hardware", "detect"]
 
-KEY_LIBRARIES = (
-    "advisor",
-    "numpy",
-    "pandas",
-    "scikit-learn",
-    "lightgbm",
-    "xgboost",
-    "torch",
-    "optuna",
-    "streamlit",
-)
+#: Versions reported with every result: the core stack, then the libraries the model families declare.
+CORE_LIBRARIES = ("advisor", "numpy", "pandas", "scikit-learn", "optuna", "streamlit")
 
 
 @dataclass(frozen=True)
@@ -174,9 +165,16 @@ def _torch_gpus() -> list[GpuDevice] | None:
     return []
 
 
+def _libraries() -> tuple[str, ...]:
+    from advisor.families import families
+
+    declared = (lib for family in families().values() for lib in family.libraries)
+    return tuple(dict.fromkeys((*CORE_LIBRARIES, *declared)))
+
+
 def _versions() -> dict[str, str]:
     versions = {}
-    for name in KEY_LIBRARIES:
+    for name in _libraries():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -3,7 +3,7 @@
 >>> from advisor import trials
 >>> storage = trials.resolve_storage("advisor-runs/adult")     # doctest: +SKIP
 >>> [s.name for s in trials.study_summaries(storage)]          # doctest: +SKIP
-['lightgbm', 'mlp']
+[...one study per family...]
 >>> trials.serve(storage, port=8080)                           # doctest: +SKIP
 >>> with trials.start(storage, port=0) as dashboard:           # doctest: +SKIP
 ...     print(dashboard.url)                                   # served in a background thread until the block ends

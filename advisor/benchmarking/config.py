@@ -5,8 +5,8 @@
 searching. Every benchmark also writes ``<run folder>/best_config.yaml``.
 
 >>> config = result.best_config()                    # doctest: +SKIP
->>> config.save("lightgbm.yaml")                     # doctest: +SKIP
->>> model = advisor.refit("lightgbm.yaml", "new_data.csv")   # doctest: +SKIP
+>>> config.save("winner.yaml")                     # doctest: +SKIP
+>>> model = advisor.refit("winner.yaml", "new_data.csv")   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The DL + GBM ensemble: average the final boosted-tree model and the final network, score on test.
+"""An ensemble family's model: average the final models of its members, score on test.
 
 Members may read different inputs (XGBoost on embeddings, a CNN on pixels): each is a saved
 :class:`~advisor.models.persistence.AdvisorModel` with its own preparer, and :class:`InputAverage`
@@ -65,6 +65,7 @@ def average_proba(probas: list[np.ndarray]) -> np.ndarray:
 
 
 def build_ensemble(
+    family: str,
     members: list[tuple[AdvisorModel, FamilyResult]],
     test_inputs: list[Any],
     raw_test: Any,
@@ -88,7 +89,7 @@ def build_ensemble(
         pred = proba.argmax(axis=1)
     metrics = compute_metrics(task, y_test, pred, proba, labels=list(range(len(labels))) if labels else None)
     model = AdvisorModel(
-        "dl_gbm_ensemble",
+        family,
         task,
         InputAverage([m for m, _ in members]),
         RawInput(),

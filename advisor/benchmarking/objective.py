@@ -41,15 +41,13 @@ GBM_REPORT_EVERY = 50
 #: The median pruner decides nothing before this many trials of the family completed (so, until then, the
 #: runner does not ask it: each question reads the study's trials from the storage).
 PRUNER_STARTUP_TRIALS = 3
-#: Families whose steps are boosting rounds (the rest are epochs or tree chunks).
-BOOSTED = ("lightgbm", "xgboost", "embedding_xgboost")
-#: Steps (rounds / epochs) before the median pruner may stop a trial.
+#: Steps before the median pruner may stop a trial: boosting rounds, or epochs (and chunks of trees).
 GBM_WARMUP_ROUNDS = 100
 EPOCH_WARMUP = 5
 
 
-def warmup_steps(family: str) -> int:
-    return GBM_WARMUP_ROUNDS if family in BOOSTED else EPOCH_WARMUP
+def warmup_steps(spec: ModelSpec) -> int:
+    return GBM_WARMUP_ROUNDS if spec.steps == "rounds" else EPOCH_WARMUP
 
 
 #: Single-row predictions timed per trial (final models get 50).
@@ -232,8 +230,8 @@ def _evaluate(
         return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock, can_prune)
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
-    gbm = spec.name in BOOSTED
-    reporter = Reporter(trial, deadline, GBM_REPORT_EVERY if gbm else 1, warmup_steps(spec.name), can_prune=can_prune)
+    every = GBM_REPORT_EVERY if spec.steps == "rounds" else 1
+    reporter = Reporter(trial, deadline, every, warmup_steps(spec), can_prune=can_prune)
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
     loss, metrics, values = score_model(est, X_va, y_va, data, clock)
     costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)

@@ -15,11 +15,23 @@ import sys
 import threading
 from collections.abc import Iterable
 
-__all__ = ["preload"]
+__all__ = ["libraries_to_preload", "preload"]
 
-#: What each kind of planned work needs, slowest first.
-TORCH = ("torch", "torch.nn", "torch.optim", "torch._dynamo")
-BOOSTING = ("xgboost", "lightgbm")
+#: torch's submodules its first network needs (its first optimizer imports ``torch._dynamo``).
+TORCH_PARTS = ("torch", "torch.nn", "torch.optim", "torch._dynamo")
+
+
+def libraries_to_preload(planned: list[str] | None) -> tuple[str, ...]:
+    """The third-party libraries the families declare (:attr:`advisor.families.Family.libraries`); with no
+    families named, those of every family (the plan is not known yet). torch first: it is the slowest."""
+    from advisor.families import families
+
+    declared = families()
+    chosen = [declared[f] for f in planned if f in declared] if planned is not None else list(declared.values())
+    names = list(dict.fromkeys(lib for family in chosen for lib in family.libraries))
+    if "torch" in names:
+        names = [*TORCH_PARTS, *(n for n in names if n != "torch")]
+    return tuple(names)
 
 
 def preload(modules: Iterable[str]) -> threading.Thread | None:

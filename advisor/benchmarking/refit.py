@@ -23,9 +23,9 @@ from advisor.benchmarking.views import Views
 from advisor.data.dataset import Dataset
 from advisor.data.form import InputForm
 from advisor.errors import InvalidArgumentError, TargetNotFoundError
+from advisor.families import require_implementation
 from advisor.hardware import Hardware, detect
 from advisor.models.persistence import AdvisorModel, save_model
-from advisor.models.registry import get
 from advisor.models.spec import FitContext
 from advisor.profiling import profile as build_profile
 from advisor.profiling.checks import check_answerable
@@ -90,7 +90,7 @@ def _fit_one(
         estimator = InputAverage(members)
         metadata["members"] = [m.family for m in cfg.members]
         return AdvisorModel(cfg.family, cfg.task, estimator, RawInput(), labels, metadata, form)
-    spec = get(cfg.family, cfg.modality)
+    spec = require_implementation(cfg.family, cfg.modality)
     recipe = TrainingRecipe.from_dict(cfg.recipe) if cfg.recipe else None
     ctx = FitContext(**base, recipe=recipe)
     view = views.get(spec.view_for(ctx))

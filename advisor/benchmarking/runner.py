@@ -41,12 +41,13 @@ from advisor.benchmarking.objective import (
     take,
 )
 from advisor.benchmarking.policy import TimePolicy
-from advisor.benchmarking.preload import BOOSTING, TORCH, preload
+from advisor.benchmarking.preload import libraries_to_preload, preload
 from advisor.benchmarking.prepare import encode_target
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
 from advisor.benchmarking.splits import Splits, make_splits, subsample_rows, subsample_splits
 from advisor.benchmarking.studies import (
     FamilyStudy,
+    SearchStrategy,
     TrialWriter,
     interrupted,
     open_study,
@@ -57,23 +58,19 @@ from advisor.benchmarking.views import View, Views
 from advisor.data.dataset import Dataset
 from advisor.data.form import InputForm
 from advisor.errors import AdvisorError, InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
+from advisor.families import Family, Kind, Role, families, get_family, implementation
 from advisor.hardware import Hardware, detect
 from advisor.metrics import direction, primary_metric
 from advisor.models.persistence import AdvisorModel, save_model
-from advisor.models.registry import MODULES, find, find_loaded, modules_for
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling import profile as build_profile
 from advisor.profiling.checks import check_answerable
 from advisor.profiling.profile import DatasetProfile
-from advisor.rules import FAMILIES, Constraints, Recommendation, run_engine
+from advisor.rules import Constraints, Recommendation, run_engine
 
 __all__ = ["BEST_MODEL", "ProgressEvent", "run_benchmark"]
 
 log = logging.getLogger(__name__)
-ENSEMBLE = "dl_gbm_ensemble"
-#: Ensemble members: the best boosted-tree model and the best network (by validation loss).
-GBMS = ("lightgbm", "xgboost", "embedding_xgboost")
-NETWORKS = ("mlp", "cnn", "rnn", "transformer")
 #: Small data is scored by k-fold cross-validation below this many rows, for tables and series only: on
 #: images and text every family reads a network's input or output, and k fits per trial cost too much.
 CV_BELOW_ROWS = 2000
@@ -117,11 +114,14 @@ def run_benchmark(
     hardware: Hardware | None = None,
     on_progress: ProgressCallback | None = None,
     refit_full: bool = True,
+    sampler: str | optuna.samplers.BaseSampler | None = None,
+    pruner: str | optuna.pruners.BasePruner | None = None,
 ) -> BenchmarkResult:
     """Run the benchmark; see :func:`advisor.benchmark`. The budget's clock runs from ``budget.start`` when the
     caller started it (so loading the data counts), else from now."""
+    strategy = SearchStrategy.coerce(sampler, pruner)
     started = datetime.now(UTC)
-    preload(_libraries(families))
+    preload(libraries_to_preload(families))
     budget = Budget.coerce(budget).started()
     policy = TimePolicy(budget.seconds, budget.start)  # type: ignore[arg-type]
     hardware = hardware or detect(probe_torch=True)
@@ -134,6 +134,7 @@ def run_benchmark(
     )
     with quiet_optuna():
         run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, policy)
+        run.strategy = strategy
         try:
             result = _run_plan(run, rec, families, refit_full, started)
         finally:  # an interrupted run still leaves every finished trial in the storage
@@ -153,8 +154,9 @@ def _run_plan(
     for name in searchable:
         run.search_and_refit(name)
     run.use_leftover(searchable)
-    if ENSEMBLE in planned:
-        run.ensemble()
+    for name in planned:
+        if get_family(name).role is Role.ENSEMBLE:
+            run.ensemble(name)
     run.choose_and_deploy(refit_full)
     result = run.result(started, planned)
     if not run.finals:
@@ -189,6 +191,7 @@ class _Run:
         self.skipped: dict[str, str] = {}
         self.studies: dict[str, FamilyStudy] = {}
         self.writer = TrialWriter(self.storage, gate=self.clock.fitting)
+        self.strategy = SearchStrategy()
         self.finals: dict[str, tuple[AdvisorModel, FamilyResult]] = {}
         self.best: dict[str, float] = {}
         self.best_outcomes: dict[str, TrialOutcome] = {}  # this call's best trial per family, model in memory
@@ -262,7 +265,7 @@ class _Run:
         Networks are scored on the validation part even where classical families cross-validate small data:
         k network fits per trial would leave a deep family one trial, or none, within its share of the budget.
         """
-        holdout = family is not None and family in FAMILIES and FAMILIES[family].kind == "deep"
+        holdout = family is not None and get_family(family).kind is Kind.DEEP
         key = f"{view}:holdout" if holdout and self.search_splits.cross_validated else view
         if key not in self._data:
             built = self.views.get(view)
@@ -298,8 +301,8 @@ class _Run:
     def context(self, name: str) -> FitContext:
         return FitContext(**self.ctx_base, recipe=self.rec.recipes.get(name))
 
-    def view_of(self, spec: ModelSpec) -> View:
-        return self.views.get(spec.view_for(self.context(spec.name)))
+    def view_of(self, name: str, spec: ModelSpec) -> View:
+        return self.views.get(spec.view_for(self.context(name)))
 
     # ------------------------------------------------------------------ planning
     def searchable(self, planned: list[str]) -> list[str]:
@@ -307,9 +310,10 @@ class _Run:
         each family's turn comes (torch may still be loading in the background while the first ones run)."""
         out = []
         for name in planned:
-            if name == ENSEMBLE:
+            family = get_family(name)
+            if family.role is Role.ENSEMBLE:
                 continue
-            if modules_for(name).get(self.modality) is None and find_loaded(name, self.modality) is None:
+            if self.modality not in family.implementations:
                 self.skipped[name] = f"no model of this family is registered for {self.modality} data"
             else:
                 out.append(name)
@@ -325,8 +329,8 @@ class _Run:
     # ------------------------------------------------------------------ search
     def search_and_refit(self, name: str, window_end: float | None = None) -> None:
         """Search the family within its window (or ``window_end``), then refit its best trial."""
-        spec = find(name, self.modality)
-        if spec is None or not spec.supports(self.modality, self.task):
+        spec = implementation(name, self.modality)
+        if spec is None or not get_family(name).supports(self.modality, self.task):
             self.skipped[name] = (
                 f"cannot run on {self.modality} {self.task} data"
                 if spec is not None
@@ -340,7 +344,7 @@ class _Run:
             self.skipped[name] = exc.problem
             return
         window_end = self._window_end(name) if window_end is None else window_end
-        study = self.studies.get(name) or open_study(self.writer, name, self.seed, spec, ctx)
+        study = self.studies.get(name) or open_study(self.writer, name, self.seed, spec, ctx, self.strategy)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end, data)
         completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
@@ -450,13 +454,19 @@ class _Run:
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
-        view = self.view_of(spec)
+        view = self.view_of(name, spec)
         metadata = {"params": dict(best.params), "trial": best.number, "trained_on": trained_on, "rows": n_rows}
         model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata, self.form)
         costs = self._end_to_end_costs(model, view, costs)
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
         result = self._family_result(
-            name, best, test_metrics, costs, str(path), inputs=self._inputs(spec, view), trained=(trained_on, n_rows)
+            name,
+            best,
+            test_metrics,
+            costs,
+            str(path),
+            inputs=self._inputs(name, spec, view),
+            trained=(trained_on, n_rows),
         )
         self.finals[name] = (model, result)
         if outcome is not None and outcome.predictions is not None:
@@ -478,8 +488,8 @@ class _Run:
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
         return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
 
-    def _inputs(self, spec: ModelSpec, view: View) -> str:
-        return spec.inputs_for(self.context(spec.name)) or view.description
+    def _inputs(self, name: str, spec: ModelSpec, view: View) -> str:
+        return spec.inputs_for(self.context(name)) or view.description
 
     def _end_to_end_costs(self, model: AdvisorModel, view: View, costs: dict[str, Any]) -> dict[str, Any]:
         """For images, text and series, time predictions from raw data (encoders and feature extraction
@@ -516,7 +526,7 @@ class _Run:
         val_metrics: dict[str, float] | None = None,
         members: tuple[str, ...] = (),
     ) -> FamilyResult:
-        fam = FAMILIES.get(name)
+        fam = families().get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
         if best is not None:
             for t in self.studies[name].get_trials():
@@ -524,7 +534,7 @@ class _Run:
         return FamilyResult(
             family=name,
             label=fam.label if fam else name,
-            kind=fam.kind if fam else "custom",
+            kind=fam.kind.value if fam else "custom",
             status="ok",
             reason=reason,
             trials_complete=counts["COMPLETE"],
@@ -544,41 +554,40 @@ class _Run:
         )
 
     # ------------------------------------------------------------------ ensemble
-    def ensemble(self) -> None:
-        """Average the best boosted-tree model and the best network (each on its own input), no refit."""
+    def ensemble(self, name: str) -> None:
+        """Combine, for each member the ensemble family declares, the finished family of its roles with the best
+        validation loss (each on its own input); nothing is refitted."""
         from advisor.benchmarking.ensemble_step import build_ensemble
 
-        gbms = [g for g in GBMS if g in self.finals]
-        nets = [n for n in NETWORKS if n in self.finals]
-        if not gbms or not nets:
-            self.skipped[ENSEMBLE] = "needs a finished boosted-tree model and a finished network"
+        picks = self._ensemble_members(get_family(name))
+        if picks is None:
+            roles = " and ".join("/".join(sorted(r.value for r in roles)) for roles in get_family(name).members)
+            self.skipped[name] = f"needs a finished model of each of: {roles}"
             return
-        gbm = min(gbms, key=lambda g: _loss(self.finals[g][1]))
-        net = min(nets, key=lambda n: _loss(self.finals[n][1]))
-        members = [self.finals[gbm], self.finals[net]]
+        members = [self.finals[m] for m in picks]
         try:
             model, test_metrics, costs = build_ensemble(
+                name,
                 members,
                 [self._test_input(m) for m, _ in members],
                 take(self.dataset.X, self.splits.test),
                 self.y[self.splits.test],
                 self.task,
                 self.labels,
-                self.context(ENSEMBLE),
+                self.context(name),
                 self.clock,
                 self.price_per_hour,
             )
         except Exception as exc:
-            self.skipped[ENSEMBLE] = f"ensemble failed: {type(exc).__name__}: {exc}"[:300]
+            self.skipped[name] = f"ensemble failed: {type(exc).__name__}: {exc}"[:300]
             return
-        path = save_model(model, self.run_dir / "models" / f"{ENSEMBLE}.pkl")
-        reason = f"averages the final {gbm} and {net} models"
+        path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
+        reason = f"averages the final {' and '.join(picks)} models"
         trained = " and ".join(f"{m.family}: {r.trained_on}" for m, r in members)
-        val_metrics = self._average_val_metrics([gbm, net])
-        self.finals[ENSEMBLE] = (
+        self.finals[name] = (
             model,
             self._family_result(
-                ENSEMBLE,
+                name,
                 None,
                 test_metrics,
                 costs,
@@ -586,10 +595,22 @@ class _Run:
                 reason=reason,
                 inputs=reason,
                 trained=(trained, min(r.train_rows or 0 for _, r in members) or None),
-                val_metrics=val_metrics,
-                members=(gbm, net),
+                val_metrics=self._average_val_metrics(list(picks)),
+                members=tuple(picks),
             ),
         )
+
+    def _ensemble_members(self, ensemble: Family) -> tuple[str, ...] | None:
+        """Per member role set, the finished family of those roles with the lowest validation loss (None if a
+        member has no candidate)."""
+        declared = families()
+        picks = []
+        for roles in ensemble.members:
+            able = [n for n in self.finals if n in declared and declared[n].role in roles]
+            if not able:
+                return None
+            picks.append(min(able, key=lambda n: _loss(self.finals[n][1])))
+        return tuple(picks)
 
     def _average_val_metrics(self, members: list[str]) -> dict[str, float]:
         """The ensemble's validation metrics: its members' validation predictions averaged on the rows they share."""
@@ -606,7 +627,7 @@ class _Run:
 
     def _test_input(self, model: AdvisorModel) -> Any:
         """A member's test rows in its own (already built) input, so scoring never re-encodes."""
-        spec = find(model.family, self.modality)
+        spec = implementation(model.family, self.modality)
         assert spec is not None
         return take(self.data_for(spec.view_for(self.context(model.family))).X, self.splits.test)
 
@@ -629,21 +650,17 @@ class _Run:
         single family's refit, or, when the plan has an ensemble, its two members' together if that is more."""
         ranked = self._ranked_choices()
         estimate = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
-        if ENSEMBLE in self.rec.plan.families:
-            gbms = [g for g in GBMS if g in self.finals]
-            nets = [n for n in NETWORKS if n in self.finals]
-            if gbms and nets:
-                pair = (
-                    min(gbms, key=lambda g: _loss(self.finals[g][1])),
-                    min(nets, key=lambda n: _loss(self.finals[n][1])),
-                )
-                estimate = max(estimate, sum(self._deploy_estimate(m) for m in pair))
+        for name in self.rec.plan.families:
+            family = get_family(name)
+            members = self._ensemble_members(family) if family.role is Role.ENSEMBLE else None
+            if members:
+                estimate = max(estimate, sum(self._deploy_estimate(m) for m in members))
         self.policy.deploy_estimate_s = estimate
 
     def _deploy_estimate(self, name: str) -> float:
         """Seconds to refit ``name`` on all rows: its refit time scaled by rows (an ensemble: its members')."""
         model, res = self.finals[name]
-        if name == ENSEMBLE:
+        if get_family(name).role is Role.ENSEMBLE:
             return sum(self._deploy_estimate(m) for m in model.metadata.get("members", ()) if m in self.finals)
         fit_s = float(res.costs.get("fit_wall_s") or 0.0) - float(res.costs.get("embed_s") or 0.0)
         return fit_s * self.splits.n_rows / max(res.train_rows or 1, 1)
@@ -692,13 +709,13 @@ class _Run:
         rows = np.arange(self.splits.n_rows)
         trained_on = f"all rows: train + validation + test ({len(rows):,} rows)"
         try:
-            if name == ENSEMBLE:
+            if get_family(name).role is Role.ENSEMBLE:
                 members = [self._refit_all(m, self.finals[m][0]) for m in model.metadata.get("members", ())]
                 if any(m is None for m in members):
                     return None
                 estimator: Any = InputAverage([m[0] for m in members])  # type: ignore[index]
             else:
-                spec = find(name, self.modality)
+                spec = implementation(name, self.modality)
                 assert spec is not None
                 ctx = self.context(name)
                 data = self.data_for(spec.view_for(ctx), name)
@@ -726,8 +743,8 @@ class _Run:
         fams += [
             FamilyResult(
                 family=n,
-                label=FAMILIES[n].label if n in FAMILIES else n,
-                kind=FAMILIES[n].kind if n in FAMILIES else "?",
+                label=families()[n].label if n in families() else n,
+                kind=families()[n].kind.value if n in families() else "?",
                 status="skipped",
                 reason=r,
             )
@@ -788,12 +805,6 @@ class _Run:
         )
 
 
-def _libraries(families: list[str] | None) -> tuple[str, ...]:
-    """Third-party libraries worth importing in the background: torch unless only classical families run."""
-    classical = families is not None and all(FAMILIES.get(f) and FAMILIES[f].kind == "classical" for f in families)
-    return BOOSTING if classical else (*TORCH, *BOOSTING)
-
-
 def _metric_data(run: _Run) -> PreparedData:
     """Just enough of a PreparedData to compute metrics (task, labels and the user's metric)."""
     return PreparedData(None, run.y, run.splits, run.labels, run.task, run.metric)
@@ -828,9 +839,10 @@ def _nothing_measured(result: BenchmarkResult) -> tuple[str, str]:
 
 def _check_families(families: list[str]) -> list[str]:
     """Families asked for by name must exist: a typo is an error, not an empty benchmark."""
-    unknown = [f for f in families if f not in FAMILIES and find(f) is None]
+    declared = families()
+    unknown = [f for f in families if f not in declared]
     if unknown or not families:
-        known = sorted(set(MODULES) | {f for f in FAMILIES if find(f) is not None})
+        known = sorted(declared)
         raise InvalidArgumentError(
             f"Unknown model famil{'ies' if len(unknown) > 1 else 'y'}: {', '.join(unknown)}."
             if unknown

@@ -11,12 +11,14 @@ finished trials are never repeated. Only Optuna's public API is used.
 from __future__ import annotations
 
 import contextlib
+import copy
 import queue
 import threading
 import time
 import warnings
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,17 @@ from advisor.benchmarking.objective import PRUNER_STARTUP_TRIALS, warmup_steps
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
 
-__all__ = ["FamilyStudy", "TrialWriter", "interrupted", "open_study", "quiet_optuna", "trial_records"]
+__all__ = [
+    "PRUNERS",
+    "SAMPLERS",
+    "FamilyStudy",
+    "SearchStrategy",
+    "TrialWriter",
+    "interrupted",
+    "open_study",
+    "quiet_optuna",
+    "trial_records",
+]
 
 #: Longest a finished trial waits for a model fit before it is written anyway.
 WRITE_DELAY_S = 1.0
@@ -129,6 +141,74 @@ class TrialWriter:
                 self._queue.task_done()
 
 
+#: Samplers and pruners by name (``--sampler`` / ``--pruner``); the defaults are TPE and the median pruner.
+SAMPLERS = ("tpe", "random", "cmaes", "qmc", "gp")
+PRUNERS = ("median", "hyperband", "successive_halving", "percentile", "none")
+
+
+@dataclass(frozen=True)
+class SearchStrategy:
+    """How every family's study searches: an Optuna sampler and pruner, by name or as objects.
+
+    By default each family gets a multivariate TPE sampler seeded from the run seed and the family (5 random
+    start-up trials), and a median pruner that waits for PRUNER_STARTUP_TRIALS finished trials and the
+    family's warm-up steps. A sampler or pruner given as an object is copied for each family (a sampler object
+    keeps its own seed); given by name, it is built and seeded per family as the default is.
+
+    >>> SearchStrategy.coerce("random", "none").pruner
+    'none'
+    """
+
+    sampler: str | optuna.samplers.BaseSampler = "tpe"
+    pruner: str | optuna.pruners.BasePruner = "median"
+
+    @classmethod
+    def coerce(cls, sampler: Any = None, pruner: Any = None) -> SearchStrategy:
+        from advisor.errors import InvalidArgumentError
+
+        sampler = "tpe" if sampler is None else sampler
+        pruner = "median" if pruner is None else pruner
+        if isinstance(sampler, str) and sampler.strip().lower() not in SAMPLERS:
+            raise InvalidArgumentError(f"Unknown sampler {sampler!r}.", f"Use one of: {', '.join(SAMPLERS)}.")
+        if isinstance(pruner, str) and pruner.strip().lower() not in PRUNERS:
+            raise InvalidArgumentError(f"Unknown pruner {pruner!r}.", f"Use one of: {', '.join(PRUNERS)}.")
+        if not isinstance(sampler, str | optuna.samplers.BaseSampler):
+            raise InvalidArgumentError(f"sampler must be a name or an Optuna sampler, not {type(sampler).__name__}.")
+        if not isinstance(pruner, str | optuna.pruners.BasePruner):
+            raise InvalidArgumentError(f"pruner must be a name or an Optuna pruner, not {type(pruner).__name__}.")
+        return cls(_lower(sampler), _lower(pruner))
+
+    def make_sampler(self, seed: int, name: str, offset: int) -> optuna.samplers.BaseSampler:
+        if not isinstance(self.sampler, str):
+            return copy.deepcopy(self.sampler)
+        family_seed = _seed(seed, name, offset)
+        with warnings.catch_warnings():  # multivariate TPE and some samplers announce themselves as experimental
+            warnings.simplefilter("ignore")
+            if self.sampler == "random":
+                return optuna.samplers.RandomSampler(seed=family_seed)
+            if self.sampler == "cmaes":
+                return optuna.samplers.CmaEsSampler(seed=family_seed, n_startup_trials=5)
+            if self.sampler == "qmc":
+                return optuna.samplers.QMCSampler(seed=family_seed)
+            if self.sampler == "gp":
+                return optuna.samplers.GPSampler(seed=family_seed, n_startup_trials=5)
+            return optuna.samplers.TPESampler(seed=family_seed, n_startup_trials=5, multivariate=True)
+
+    def make_pruner(self, spec: ModelSpec) -> optuna.pruners.BasePruner:
+        if not isinstance(self.pruner, str):
+            return copy.deepcopy(self.pruner)
+        warmup = warmup_steps(spec)
+        if self.pruner == "none":
+            return optuna.pruners.NopPruner()
+        if self.pruner == "hyperband":
+            return optuna.pruners.HyperbandPruner(min_resource=max(1, warmup))
+        if self.pruner == "successive_halving":
+            return optuna.pruners.SuccessiveHalvingPruner(min_resource=max(1, warmup))
+        if self.pruner == "percentile":
+            return optuna.pruners.PercentilePruner(25.0, n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=warmup)
+        return optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=warmup)
+
+
 class FamilyStudy:
     """One family's study: searched in memory (``study``), its finished trials written by a :class:`TrialWriter`.
 
@@ -138,22 +218,28 @@ class FamilyStudy:
     family and the number of trials already there, so a resumed study does not replay its start-up proposals.
     """
 
-    def __init__(self, writer: TrialWriter, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> None:
+    def __init__(
+        self,
+        writer: TrialWriter,
+        name: str,
+        seed: int,
+        spec: ModelSpec,
+        ctx: FitContext,
+        strategy: SearchStrategy | None = None,
+    ) -> None:
         self.name, self.writer = name, writer
+        strategy = strategy or SearchStrategy()
         past = self._past_trials()
-        pruner = optuna.pruners.MedianPruner(
-            n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=warmup_steps(spec.name)
-        )
         self.study = optuna.create_study(
             storage=optuna.storages.InMemoryStorage(),
             study_name=name,
             direction="minimize",
-            sampler=_sampler(seed, name, len(past)),
-            pruner=pruner,
+            sampler=strategy.make_sampler(seed, name, len(past)),
+            pruner=strategy.make_pruner(spec),
         )
         if past:
             self.study.add_trials(past)
-        elif spec.default_params is not None:
+        else:
             self.study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})
         self._written = len(past)
 
@@ -179,9 +265,20 @@ class FamilyStudy:
         return self.study.get_trials(deepcopy=False, states=states)
 
 
-def open_study(writer: TrialWriter, name: str, seed: int, spec: ModelSpec, ctx: FitContext) -> FamilyStudy:
+def open_study(
+    writer: TrialWriter,
+    name: str,
+    seed: int,
+    spec: ModelSpec,
+    ctx: FitContext,
+    strategy: SearchStrategy | None = None,
+) -> FamilyStudy:
     """Create or resume the family's study (see :class:`FamilyStudy`)."""
-    return FamilyStudy(writer, name, seed, spec, ctx)
+    return FamilyStudy(writer, name, seed, spec, ctx, strategy)
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def interrupted(trial: optuna.trial.FrozenTrial) -> bool:
@@ -198,12 +295,6 @@ def quiet_optuna() -> Iterator[None]:
         yield
     finally:
         optuna.logging.set_verbosity(level)
-
-
-def _sampler(seed: int, name: str, offset: int) -> optuna.samplers.BaseSampler:
-    with warnings.catch_warnings():  # multivariate TPE announces itself as experimental
-        warnings.simplefilter("ignore")
-        return optuna.samplers.TPESampler(seed=_seed(seed, name, offset), n_startup_trials=5, multivariate=True)
 
 
 def _seed(seed: int, name: str, offset: int) -> int:

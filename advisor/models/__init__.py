@@ -1,6 +1,8 @@
-"""Model families as scikit-learn-compatible estimators, with their Optuna search spaces."""
+"""Model implementations as scikit-learn-compatible estimators, with their Optuna search spaces.
 
-from advisor.models.registry import find, get, register, registry
+Which family each belongs to, and on which modality, is declared in :mod:`advisor.families`.
+"""
+
 from advisor.models.spec import FitContext, ModelSpec, Progress
 
-__all__ = ["FitContext", "ModelSpec", "Progress", "find", "get", "register", "registry"]
+__all__ = ["FitContext", "ModelSpec", "Progress"]

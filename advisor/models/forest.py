@@ -15,7 +15,6 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.utils.class_weight import compute_class_weight
 
 from advisor.models.preprocessing import PreprocessedClassifier, PreprocessedRegressor
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = ["ForestClassifier", "ForestRegressor"]
@@ -151,15 +150,10 @@ def build(params: dict[str, Any], ctx: FitContext) -> ForestClassifier | ForestR
     return ForestRegressor(**params, n_jobs=ctx.n_jobs, random_state=ctx.seed)
 
 
-RANDOM_FOREST = register(
-    ModelSpec(
-        name="random_forest",
-        label="Random forest",
-        allow_nan=True,
-        iterative=True,  # grows trees in chunks, so deadlines can stop it
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        notes=("Median-imputed numbers and ordinal-coded categories (unseen -1, missing -2).",),
-    )
+RANDOM_FOREST = ModelSpec(
+    label="Random forest",
+    steps="trees",  # grows trees in chunks, so deadlines can stop it
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
 )

@@ -39,7 +39,6 @@ from advisor.models.common import (
     seed_from,
     validate_features,
 )
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = [
@@ -530,32 +529,18 @@ _NOTES = (
     "Class imbalance (ctx.class_weight): balanced sample weights.",
 )
 
-LIGHTGBM = register(
-    ModelSpec(
-        name="lightgbm",
-        label="LightGBM",
-        allow_nan=True,
-        native_categorical=True,
-        uses_gpu=False,
-        iterative=True,
-        search_space=lightgbm_space,
-        default_params=lightgbm_default,
-        build=lightgbm_build,
-        notes=(*_NOTES, "Runs on CPU (deterministic=True, force_col_wise=True)."),
-    )
+LIGHTGBM = ModelSpec(
+    label="LightGBM",
+    steps="rounds",
+    search_space=lightgbm_space,
+    default_params=lightgbm_default,
+    build=lightgbm_build,
 )
 
-XGBOOST = register(
-    ModelSpec(
-        name="xgboost",
-        label="XGBoost",
-        allow_nan=True,
-        native_categorical=True,
-        uses_gpu=True,
-        iterative=True,
-        search_space=xgboost_space,
-        default_params=xgboost_default,
-        build=xgboost_build,
-        notes=(*_NOTES, "tree_method='hist' with enable_categorical; device='cuda' when ctx.device is CUDA."),
-    )
+XGBOOST = ModelSpec(
+    label="XGBoost",
+    steps="rounds",
+    search_space=xgboost_space,
+    default_params=xgboost_default,
+    build=xgboost_build,
 )

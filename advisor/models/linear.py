@@ -12,7 +12,6 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from advisor.models.preprocessing import PreprocessedClassifier, PreprocessedRegressor
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = ["LinearClassifier", "LinearRegressor"]
@@ -80,14 +79,9 @@ def build(params: dict[str, Any], ctx: FitContext) -> LinearClassifier | LinearR
     return LinearRegressor(**params)
 
 
-LINEAR = register(
-    ModelSpec(
-        name="linear",
-        label="Logistic / ridge regression",
-        allow_nan=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        notes=("Imputed, standardized, one-hot encoded (rare categories grouped) before the linear model.",),
-    )
+LINEAR = ModelSpec(
+    label="Logistic / ridge regression",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
 )

@@ -14,8 +14,8 @@ the best state so far. ``progress`` may also raise ``optuna.TrialPruned``, which
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     import optuna
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from advisor.profiling.profile import DatasetProfile
     from advisor.rules.recommendation import TrainingRecipe
 
-__all__ = ["FitContext", "ModelSpec", "Progress"]
+__all__ = ["FitContext", "ModelSpec", "Progress", "Steps"]
 
 
 class Progress(Protocol):
@@ -53,38 +53,38 @@ class FitContext:
         return self.task in ("binary", "multiclass")
 
 
+#: What an iterative model's steps are: boosting rounds, epochs, or chunks of trees (None: not iterative).
+Steps = Literal["rounds", "epochs", "trees"]
+
+
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registered model family.
+    """One family's model on one modality: how to search, build and feed it. The family itself (its id, role,
+    modalities, tasks, costs) is declared once in :mod:`advisor.families`; a spec is reached through it.
 
     ``search_space(trial, ctx)`` is define-by-run Optuna code returning the estimator's parameters;
     ``default_params(ctx)`` returns the family's good default, a point of that space (same parameter
     names as the ``trial.suggest_*`` calls), enqueued as every study's first trial.
-    ``build(params, ctx)`` returns an unfitted estimator. ``requires`` lists families whose fitted best
-    models this one combines (the ensemble); such a family has no search space of its own.
+    ``build(params, ctx)`` returns an unfitted estimator following the fit protocol above. ``steps`` says what
+    the ``progress`` calls count (boosting rounds, epochs, chunks of trees; None: the fit reports nothing),
+    which sets the pruner's warm-up.
     """
 
-    name: str
     label: str
-    modalities: tuple[str, ...] = ("tabular",)
-    tasks: tuple[str, ...] = ("binary", "multiclass", "regression")
-    allow_nan: bool = False
-    native_categorical: bool = False
-    uses_gpu: bool = False
-    iterative: bool = False  # reports progress per round/epoch (pruning, deadlines)
-    search_space: Callable[[optuna.Trial, FitContext], dict[str, Any]] | None = None
-    default_params: Callable[[FitContext], dict[str, Any]] | None = None
-    build: Callable[[dict[str, Any], FitContext], BaseEstimator] | None = None
-    requires: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    search_space: Callable[[optuna.Trial, FitContext], dict[str, Any]]
+    default_params: Callable[[FitContext], dict[str, Any]]
+    build: Callable[[dict[str, Any], FitContext], BaseEstimator]
+    steps: Steps | None = None
     #: The representation of the data the estimator consumes (see ``advisor.benchmarking.views``), or a
     #: function of the context choosing one (e.g. frozen embeddings for feature extraction).
     view: str | Callable[[FitContext], str] = "table"
     #: What the features are, in words, for the leaderboard (e.g. "TF-IDF of the text"); a function may use ctx.
     inputs: str | Callable[[FitContext], str] = ""
 
-    def supports(self, modality: str, task: str) -> bool:
-        return modality in self.modalities and task in self.tasks
+    @property
+    def iterative(self) -> bool:
+        """Reports progress per round/epoch/chunk (pruning, deadlines)."""
+        return self.steps is not None
 
     def view_for(self, ctx: FitContext) -> str:
         return self.view(ctx) if callable(self.view) else self.view

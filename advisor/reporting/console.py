@@ -155,14 +155,7 @@ def _recipe_panel(r: TrainingRecipe) -> Panel:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    for key, value in (
-        ("activation / output", f"{r.hidden_activation} hidden; output {r.output_layer}"),
-        ("loss", r.loss + ("" if r.imbalance == "none" else f"; imbalance: {r.imbalance}")),
-        ("optimizer", f"{r.optimizer}, lr {r.learning_rate:g}, {r.schedule}"),
-        ("batch / epochs", f"batch {r.batch_size}, up to {r.max_epochs} epochs, patience {r.early_stopping_patience}"),
-        ("regularization", f"dropout {r.dropout}, weight decay {r.weight_decay}, {r.normalization}"),
-        ("augmentation", r.augmentation),
-    ):
+    for key, value in r.describe().items():
         grid.add_row(key, value)
     notes = Text("\n".join(f"- {n}" for n in r.notes), style="dim")
     return Panel(Group(grid, notes), title=f"Training recipe: {r.family}", expand=False)

@@ -2,7 +2,6 @@
 
 from advisor.rules.constraints import Constraints
 from advisor.rules.engine import fire, rank, run_engine
-from advisor.rules.families import FAMILIES, Family, get_family
 from advisor.rules.recommendation import (
     BenchmarkPlan,
     FiredRule,
@@ -16,11 +15,9 @@ from advisor.rules.recommendation import (
 from advisor.rules.rule import Clause, Rule, catalog, catalog_version
 
 __all__ = [
-    "FAMILIES",
     "BenchmarkPlan",
     "Clause",
     "Constraints",
-    "Family",
     "FiredRule",
     "HybridOption",
     "PlanItem",
@@ -32,7 +29,6 @@ __all__ = [
     "catalog",
     "catalog_version",
     "fire",
-    "get_family",
     "rank",
     "run_engine",
 ]

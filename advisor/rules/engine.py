@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from advisor.families import Family, applicable
+from advisor.families import families as all_families
 from advisor.hardware import Hardware
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.constraints import Constraints
 from advisor.rules.facts import facts as build_facts
-from advisor.rules.families import FAMILIES, Family, applicable
 from advisor.rules.plan import benchmark_plan, hybrid_options
 from advisor.rules.recipe import recipe_for
 from advisor.rules.recommendation import FiredRule, RankedFamily, Recommendation
@@ -17,8 +18,6 @@ from advisor.rules.rule import Rule, catalog, catalog_version
 from advisor.rules.transfer import transfer_strategy
 
 __all__ = ["fire", "rank", "run_engine"]
-
-_NEURAL_RECIPES = ("mlp", "cnn", "rnn", "transformer", "dl_gbm_ensemble")
 
 
 def fire(facts: dict[str, Any], rules: tuple[Rule, ...] | None = None) -> list[FiredRule]:
@@ -44,7 +43,9 @@ def rank(families: list[Family], fired: list[FiredRule]) -> tuple[RankedFamily, 
     total = sum(weights.values()) or 1.0
     order = sorted(families, key=lambda f: (-scores[f.id], f.relative_cost))
     return tuple(
-        RankedFamily(f.id, f.label, f.kind, round(scores[f.id], 3), round(weights[f.id] / total, 3), tuple(moved[f.id]))
+        RankedFamily(
+            f.id, f.label, f.kind.value, round(scores[f.id], 3), round(weights[f.id] / total, 3), tuple(moved[f.id])
+        )
         for f in order
     )
 
@@ -56,10 +57,11 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
     families = applicable(profile.modality)
     ranking = rank(families, fired)
     gpu = bool(facts["gpu"])
+    declared = all_families()
     recipes = {
-        r.family: recipe_for(r.family, profile, gpu)
+        r.family: recipe_for(declared[r.family], profile, gpu)
         for r in ranking
-        if r.family in _NEURAL_RECIPES and r.score > ranking[0].score - 3.0
+        if declared[r.family].needs_recipe and r.score > ranking[0].score - 3.0
     }
     return Recommendation(
         dataset=profile.name,
@@ -73,7 +75,7 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
         transfer=transfer_strategy(profile),
         hybrids=hybrid_options(profile, constraints.interpretability),
         plan=benchmark_plan(ranking, profile, constraints.interpretability),
-        excluded={f.id: f"does not apply to {profile.modality} data" for f in FAMILIES.values() if f not in families},
+        excluded={f.id: f"does not apply to {profile.modality} data" for f in declared.values() if f not in families},
         constraints=constraints,
         gpu=gpu,
         catalog_version=catalog_version(),

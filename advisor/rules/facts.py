@@ -8,7 +8,39 @@ from advisor.hardware import Hardware
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.constraints import Constraints
 
-__all__ = ["facts"]
+__all__ = ["FACT_NAMES", "facts"]
+
+#: Every fact a rule may name (the keys :func:`facts` returns; a rule naming another is refused).
+FACT_NAMES = frozenset(
+    {
+        "modality",
+        "task",
+        "rows",
+        "features",
+        "rows_per_feature",
+        "n_classes",
+        "samples_per_class",
+        "min_class_count",
+        "imbalance_ratio",
+        "categorical_share",
+        "max_cardinality",
+        "missing_share",
+        "skewness_mean",
+        "kurtosis_mean",
+        "target_skewness",
+        "mixed_table",
+        "text_mean_words",
+        "image_min_side",
+        "series_length",
+        "series_channels",
+        "series_equal_length",
+        "gpu",
+        "interpretability",
+        "deploy_urgency",
+        "latency_ms",
+        "compute_budget",
+    }
+)
 
 
 def facts(profile: DatasetProfile, hardware: Hardware, constraints: Constraints) -> dict[str, Any]:

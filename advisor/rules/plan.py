@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
+from advisor.families import Family, Role, families
 from advisor.profiling.profile import DatasetProfile
-from advisor.rules.families import FAMILIES
 from advisor.rules.recommendation import BenchmarkPlan, HybridOption, PlanItem, RankedFamily
 
 __all__ = ["benchmark_plan", "hybrid_options"]
@@ -78,7 +78,10 @@ def benchmark_plan(
 
 
 def _baseline(ranking: tuple[RankedFamily, ...]) -> RankedFamily | None:
-    return next((r for r in ranking if r.family == "linear"), None)
+    """The cheapest baseline family in the ranking (every other candidate must beat it)."""
+    declared = families()
+    baselines = [r for r in ranking if declared[r.family].role is Role.BASELINE]
+    return min(baselines, key=lambda r: declared[r.family].relative_cost, default=None)
 
 
 def _ensure_contrast(
@@ -86,24 +89,39 @@ def _ensure_contrast(
 ) -> list[RankedFamily]:
     """Measure at least one classical and one deep family (the question is DL vs classical, so the deep
     side is measured even when the rules rank it low), and the members an ensemble needs."""
+    declared = families()
     kinds = ("classical", "deep") if allow_deep else ("classical",)
     for kind in kinds:
-        if not any(FAMILIES[r.family].kind == kind for r in chosen):
-            extra = next((r for r in ranking if FAMILIES[r.family].kind == kind), None)
+        if not any(declared[r.family].kind == kind for r in chosen):
+            extra = next((r for r in ranking if declared[r.family].kind == kind), None)
             if extra is not None:
                 chosen = [*chosen, extra]
-    if any(r.family == "dl_gbm_ensemble" for r in chosen):
-        for member in ("mlp", "lightgbm"):
-            extra = next((r for r in ranking if r.family == member), None)
-            if extra is not None and extra not in chosen:
+    for ensemble in [declared[r.family] for r in chosen if declared[r.family].role is Role.ENSEMBLE]:
+        for extra in _members(ensemble, chosen, ranking, declared):
+            if extra not in chosen:
                 chosen = [*chosen, extra]
     return chosen
 
 
+def _members(
+    ensemble: Family, chosen: list[RankedFamily], ranking: tuple[RankedFamily, ...], declared: dict[str, Family]
+) -> list[RankedFamily]:
+    """For each member an ensemble needs that no chosen family can be, the cheapest family of its roles."""
+    out = []
+    for roles in ensemble.members:
+        if any(declared[r.family].role in roles for r in chosen):
+            continue
+        able = [r for r in ranking if declared[r.family].role in roles]
+        if able:
+            out.append(min(able, key=lambda r: declared[r.family].relative_cost))
+    return out
+
+
 def _shares(ordered: list[RankedFamily]) -> list[float]:
-    weights = [math.exp(r.score) * math.sqrt(FAMILIES[r.family].relative_cost) for r in ordered]
+    declared = families()
+    weights = [math.exp(r.score) * math.sqrt(declared[r.family].relative_cost) for r in ordered]
     total = sum(weights)
-    floors = [DEEP_MIN_SHARE if FAMILIES[r.family].kind != "classical" else MIN_SHARE for r in ordered]
+    floors = [DEEP_MIN_SHARE if declared[r.family].kind != "classical" else MIN_SHARE for r in ordered]
     raw = [max(w / total, floor) for w, floor in zip(weights, floors, strict=True)]
     norm = sum(raw)
     return [round(s / norm, 3) for s in raw]
@@ -114,7 +132,7 @@ def _why(r: RankedFamily, index: int, baseline: RankedFamily | None) -> str:
         return "fast baseline: every other candidate must beat it"
     if index <= 1:
         return f"top-ranked by the rules (score {r.score:+.2f})"
-    kind = FAMILIES[r.family].kind
+    kind = families()[r.family].kind
     return f"{kind} contender (score {r.score:+.2f}): checks whether the rules' ranking holds on this data"
 
 

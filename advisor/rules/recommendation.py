@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from advisor.rules.constraints import Constraints
 
 __all__ = [
+    "Activation",
+    "Augmentation",
     "BenchmarkPlan",
     "FiredRule",
     "HybridOption",
+    "Imbalance",
+    "Loss",
+    "Normalization",
+    "Optimizer",
     "PlanItem",
     "RankedFamily",
     "Recommendation",
+    "Schedule",
     "TrainingRecipe",
     "TransferStrategy",
 ]
@@ -44,30 +52,144 @@ class RankedFamily:
     rules: tuple[str, ...] = ()
 
 
+class Loss(StrEnum):
+    BINARY_CROSS_ENTROPY = "binary_cross_entropy"
+    CROSS_ENTROPY = "cross_entropy"  # categorical, over integer labels
+    MSE = "mse"
+    HUBER = "huber"
+
+
+class Optimizer(StrEnum):
+    ADAMW = "adamw"
+    ADAM = "adam"
+    SGD = "sgd"  # with momentum 0.9
+
+
+class Schedule(StrEnum):
+    COSINE = "cosine"
+    WARMUP_COSINE = "warmup_cosine"  # linear warm-up over 6% of the steps, then cosine
+    PLATEAU = "plateau"  # halve the rate after 3 epochs without improvement
+    NONE = "none"
+
+
+class Normalization(StrEnum):
+    BATCH = "batchnorm"
+    LAYER = "layernorm"
+    NONE = "none"
+
+
+class Activation(StrEnum):
+    RELU = "relu"
+    GELU = "gelu"
+
+
+class Imbalance(StrEnum):
+    NONE = "none"
+    CLASS_WEIGHTS = "class_weights"  # loss weighted by inverse class frequency
+    FOCAL = "focal"  # focal loss (focal_gamma) with class weights
+
+
+class Augmentation(StrEnum):
+    NONE = "none"
+    CROP_FLIP = "crop_flip"  # random crop after padding, random horizontal flip
+    SCALE_JITTER = "scale_jitter"  # series: random scaling x0.9-1.1 and Gaussian jitter
+    TRUNCATE = "truncate"  # text: none, texts truncated to max_tokens
+
+
+_WORDS = {
+    Loss.BINARY_CROSS_ENTROPY: "binary cross-entropy",
+    Loss.CROSS_ENTROPY: "categorical cross-entropy (integer labels)",
+    Loss.MSE: "mean squared error",
+    Loss.HUBER: "Huber loss",
+    Optimizer.ADAMW: "AdamW",
+    Optimizer.ADAM: "Adam",
+    Optimizer.SGD: "SGD with momentum 0.9",
+    Schedule.COSINE: "cosine annealing",
+    Schedule.WARMUP_COSINE: "linear warmup (6% of steps) then cosine decay",
+    Schedule.PLATEAU: "ReduceLROnPlateau (factor 0.5, patience 3)",
+    Schedule.NONE: "constant",
+    Normalization.BATCH: "BatchNorm",
+    Normalization.LAYER: "LayerNorm",
+    Normalization.NONE: "none",
+    Activation.RELU: "ReLU",
+    Activation.GELU: "GELU",
+    Imbalance.NONE: "none",
+    Imbalance.CLASS_WEIGHTS: "class weights (inverse frequency)",
+    Imbalance.FOCAL: "focal loss with class weights",
+    Augmentation.NONE: "none",
+    Augmentation.CROP_FLIP: "random horizontal flip and random crop (padding 4); no flips for digits or text images",
+    Augmentation.SCALE_JITTER: "random scaling (x0.9-1.1) and jitter",
+    Augmentation.TRUNCATE: "none; texts truncated",
+}
+
+
 @dataclass(frozen=True)
 class TrainingRecipe:
-    """How to train a neural candidate on this data; ``notes`` say why, citing the framework."""
+    """How to train a neural candidate on this data, as settings a model reads (enums and numbers);
+    :meth:`describe` says it in words, and ``notes`` say why, citing their sources."""
 
     family: str
-    hidden_activation: str
-    output_layer: str
-    loss: str
-    imbalance: str
-    optimizer: str
+    loss: Loss
+    output_units: int  # 1 for binary and regression, else the class count
+    optimizer: Optimizer
     learning_rate: float
-    schedule: str
+    schedule: Schedule
     batch_size: int
+    max_epochs: int
+    patience: int  # early stopping on the validation loss, restoring the best epoch
     dropout: float
     weight_decay: float
-    normalization: str
-    early_stopping_patience: int
-    max_epochs: int
-    augmentation: str = "none"
+    normalization: Normalization
+    activation: Activation
+    imbalance: Imbalance = Imbalance.NONE
+    focal_gamma: float = 2.0
+    augmentation: Augmentation = Augmentation.NONE
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, kind in _ENUM_FIELDS.items():
+            object.__setattr__(self, name, kind(getattr(self, name)))
+
+    @property
+    def _focal(self) -> bool:
+        return self.imbalance is Imbalance.FOCAL
+
+    @property
+    def output_layer(self) -> str:
+        if self.loss in (Loss.MSE, Loss.HUBER):
+            return "1 unit, linear"
+        if self.loss is Loss.BINARY_CROSS_ENTROPY:
+            return "1 unit, sigmoid"
+        return f"{self.output_units} units, softmax"
+
+    def describe(self) -> dict[str, str]:
+        """The recipe in words, setting by setting (what the CLI, the dashboard and the reports show)."""
+        return {
+            "activation / output": f"{_WORDS[self.activation]} hidden; output {self.output_layer}",
+            "loss": _WORDS[self.loss],
+            "imbalance": _WORDS[self.imbalance] + (f" (gamma={self.focal_gamma:g})" if self._focal else ""),
+            "optimizer": f"{_WORDS[self.optimizer]}, learning rate {self.learning_rate:g}",
+            "schedule": _WORDS[self.schedule],
+            "batch / epochs": f"batch {self.batch_size}, up to {self.max_epochs} epochs, patience {self.patience}",
+            "regularization": f"dropout {self.dropout:g}, weight decay {self.weight_decay:g}",
+            "normalization": _WORDS[self.normalization],
+            "augmentation": _WORDS[self.augmentation],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainingRecipe:
         return cls(**{**data, "notes": tuple(data.get("notes", ()))})
+
+
+_ENUM_FIELDS: dict[str, type[StrEnum]] = {
+    "loss": Loss,
+    "optimizer": Optimizer,
+    "schedule": Schedule,
+    "normalization": Normalization,
+    "activation": Activation,
+    "imbalance": Imbalance,
+    "augmentation": Augmentation,
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Rules as data: an id, a condition (clauses over facts), effects on family scores, a reason, a source.
 
 The catalog lives in ``catalog.toml`` beside this module; adding a rule is adding a record there
-(and a test row). A clause is ``[fact, operator, value]``; a rule fires when all its clauses hold.
+(and a test row). A clause is ``[fact, operator, value]``; a rule fires when all its clauses hold. A family
+declaration may bring rules of its own in the same format (:attr:`advisor.families.Family.rules`): they
+join the catalog when the family is registered. Unknown facts, operators, families and topics are refused
+with a message naming the rule.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from advisor.rules.families import FAMILIES
+from advisor.errors import InvalidArgumentError
+from advisor.rules.facts import FACT_NAMES
 
-__all__ = ["Clause", "Rule", "catalog", "catalog_version"]
+__all__ = ["Clause", "Rule", "catalog", "catalog_version", "check_rules"]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -86,31 +90,61 @@ class Rule:
         return " and ".join(str(c) for c in self.when) or "always"
 
 
-@cache
 def catalog() -> tuple[Rule, ...]:
-    """The rules, read once from ``catalog.toml`` and checked for unknown facts, families and topics."""
+    """The rules: ``catalog.toml`` (read once) and the rules registered families bring."""
+    from advisor.families import families
+
+    own = tuple(r for f in families().values() for r in _family_rules(f.id, f.rules))
+    return _builtin() + own
+
+
+@cache
+def _builtin() -> tuple[Rule, ...]:
+    from advisor.families import families
+
     data = tomllib.loads(CATALOG.read_text(encoding="utf-8"))
-    rules = tuple(_parse(entry) for entry in data["rule"])
+    rules = check_rules(data["rule"], set(families()), where="catalog.toml")
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate rule ids in catalog.toml")
     return rules
 
 
+def _family_rules(family_id: str, entries: tuple[Any, ...]) -> tuple[Rule, ...]:
+    from advisor.families import families
+
+    return check_rules(entries, set(families()), where=f"family {family_id!r}")
+
+
 def catalog_version() -> str:
     return str(tomllib.loads(CATALOG.read_text(encoding="utf-8"))["version"])
 
 
-def _parse(entry: dict[str, Any]) -> Rule:
+def check_rules(entries: Any, families: set[str], where: str) -> tuple[Rule, ...]:
+    """Parse rule records (dicts in the catalog's format), refusing unknown facts, operators, families, topics."""
+    return tuple(_parse(dict(entry), families, where) for entry in entries)
+
+
+def _parse(entry: dict[str, Any], families: set[str], where: str) -> Rule:
+    rule_id = entry.get("id", "?")
+
+    def refuse(problem: str, fix: str) -> InvalidArgumentError:
+        return InvalidArgumentError(f"Rule {rule_id!r} in {where}: {problem}", fix)
+
+    missing = [k for k in ("id", "topic", "effects", "reason", "source") if k not in entry]
+    if missing:
+        raise refuse(f"missing {', '.join(missing)}.", "Give every rule an id, topic, effects, reason and source.")
     clauses = tuple(Clause(fact, op, value) for fact, op, value in entry.get("when", ()))
     for clause in clauses:
         if clause.op not in _OPS:
-            raise ValueError(f"rule {entry['id']}: unknown operator {clause.op!r}")
-    unknown = set(entry["effects"]) - set(FAMILIES)
+            raise refuse(f"unknown operator {clause.op!r}.", f"Use one of {', '.join(_OPS)}.")
+        if clause.fact not in FACT_NAMES:
+            raise refuse(f"unknown fact {clause.fact!r}.", f"Known facts: {', '.join(sorted(FACT_NAMES))}.")
+    unknown = sorted(set(entry["effects"]) - families)
     if unknown:
-        raise ValueError(f"rule {entry['id']}: unknown families {sorted(unknown)}")
+        raise refuse(f"unknown families {unknown}.", f"Known families: {', '.join(sorted(families))}.")
     if entry["topic"] not in TOPICS:
-        raise ValueError(f"rule {entry['id']}: unknown topic {entry['topic']!r}")
+        raise refuse(f"unknown topic {entry['topic']!r}.", f"Use one of: {', '.join(TOPICS)}.")
     return Rule(
         id=entry["id"],
         topic=entry["topic"],

@@ -56,7 +56,8 @@ class SuiteSettings:
     """Values applied to every entry that does not set its own (all optional).
 
     ``refit_full`` (suite-wide only) refits each dataset's chosen model on all rows before saving it as
-    ``models/best.pkl`` (default: yes).
+    ``models/best.pkl`` (default: yes); ``sampler`` and ``pruner`` (suite-wide only) name the Optuna sampler
+    and pruner of every search (default: TPE, median; see :func:`advisor.benchmark`).
     """
 
     budget: float | None = None
@@ -69,6 +70,8 @@ class SuiteSettings:
     task: str | None = None
     metric: str | None = None
     refit_full: bool | None = None
+    sampler: str | None = None
+    pruner: str | None = None
 
     def over(self, fallback: SuiteSettings) -> SuiteSettings:
         """These settings, with the unset ones taken from ``fallback``."""
@@ -117,6 +120,8 @@ class Job:
     task: str | None = None
     metric: str | None = None
     refit_full: bool = True
+    sampler: str | None = None
+    pruner: str | None = None
 
     def identity(self) -> dict[str, Any]:
         """What a finished result must match to be reused on a rerun."""
@@ -129,6 +134,8 @@ class Job:
             "task": self.task,
             "metric": self.metric,
             "refit_full": self.refit_full,
+            "sampler": self.sampler,
+            "pruner": self.pruner,
         }
 
 
@@ -170,6 +177,8 @@ def _job(entry: SuiteEntry, base: SuiteSettings, slug: str, out_dir: Path, propo
         drop_empty_columns=drop_empty,
         **_stated(_first(entry.task, base.task), _first(entry.metric, base.metric)),
         refit_full=bool(_first(base.refit_full, True)),
+        sampler=base.sampler,
+        pruner=base.pruner,
     )
 
 

@@ -59,6 +59,8 @@ def benchmark_suite(
     task: str | None = None,
     metric: str | None = None,
     refit_full: bool | None = None,
+    sampler: str | None = None,
+    pruner: str | None = None,
 ) -> SuiteResult:
     """Benchmark several datasets; see :func:`advisor.benchmark_suite`."""
     t0 = time.monotonic()
@@ -66,7 +68,7 @@ def benchmark_suite(
     formats = parse_formats(reports)
     suite = collect(source)
     caller = _caller_settings(budget, seed, target, modality, families, price_per_hour)
-    caller = replace(caller, **_stated(task, metric, refit_full))
+    caller = replace(caller, **_stated(task, metric, refit_full), **_search(sampler, pruner))
     out = Path(out_dir).expanduser()
     planned = resolve_jobs(suite, caller, out, propose_target=propose_targets, drop_empty_columns=drop_empty_columns)
     title = title or suite.title or f"Benchmark suite: {len(planned)} dataset{'s' * (len(planned) != 1)}"
@@ -90,6 +92,14 @@ def _check_jobs(jobs: int) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidArgumentError(f"jobs must be a whole number of at least 1, got {jobs!r}.", "Pass e.g. jobs=2.")
     return jobs
+
+
+def _search(sampler: str | None, pruner: str | None) -> dict[str, str | None]:
+    """The caller's sampler and pruner names, checked (an unknown one fails before any run)."""
+    from advisor.benchmarking.studies import SearchStrategy
+
+    strategy = SearchStrategy.coerce(sampler, pruner)
+    return {"sampler": strategy.sampler if sampler else None, "pruner": strategy.pruner if pruner else None}
 
 
 def _stated(task: str | None, metric: str | None, refit_full: bool | None) -> dict[str, Any]:

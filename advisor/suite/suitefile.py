@@ -47,6 +47,8 @@ SETTING_KEYS = (
     "task",
     "metric",
     "refit_full",
+    "sampler",
+    "pruner",
 )
 SUITE_KEYS = ("title", "datasets", *SETTING_KEYS)
 ENTRY_KEYS = ("path", "name", "target", "modality", "budget", "trials", "families", "test_path", "task", "metric")
@@ -121,6 +123,8 @@ def parse_settings(data: dict[str, Any], where: str) -> SuiteSettings:
         task=task,
         metric=metric,
         refit_full=_optional(data, "refit_full", where, _flag),
+        sampler=_optional(data, "sampler", where, _search_name),
+        pruner=_optional(data, "pruner", where, _search_name),
     )
 
 
@@ -232,7 +236,8 @@ def _families(value: Any, key: str, where: str) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(f, str) and f.strip() for f in items) or not items:
         raise InvalidArgumentError(
-            f"{where}: {key} must be a list of family names, got {value!r}.", f"Write e.g. `{key}: [linear, lightgbm]`."
+            f"{where}: {key} must be a list of family names, got {value!r}.",
+            f"Write e.g. `{key}: [<family id>, <family id>]` (see advisor.families.families()).",
         )
     return tuple(f.strip() for f in items)
 
@@ -252,6 +257,16 @@ def _modality(value: Any, key: str, where: str) -> str:
             f"{where}: unknown {key} {value!r}.", f"Use one of {', '.join(_MODALITIES)}, or leave it out to detect it."
         )
     return text
+
+
+def _search_name(value: Any, key: str, where: str) -> str:
+    """A sampler or pruner name, checked against the ones advisor knows."""
+    from advisor.benchmarking.studies import PRUNERS, SAMPLERS
+
+    names = SAMPLERS if key == "sampler" else PRUNERS
+    if not isinstance(value, str) or value.strip().lower() not in names:
+        raise InvalidArgumentError(f"{where}: {key} {value!r} is not known.", f"Use one of: {', '.join(names)}.")
+    return value.strip().lower()
 
 
 def _task_and_metric(data: dict[str, Any], where: str) -> tuple[str | None, str | None]:

@@ -159,6 +159,8 @@ def _benchmark(job: Job, dataset: Dataset, emit: SuiteCallback, index: int, tota
         hardware=hardware,
         on_progress=forward,
         refit_full=job.refit_full,
+        sampler=job.sampler,
+        pruner=job.pruner,
     )
     return Path(result.run_dir) / "result.json"
 

@@ -1,10 +1,9 @@
-"""scikit-learn's estimator checks on every estimator the classical specs build.
+"""scikit-learn's estimator checks on every estimator the classical families' tabular models build.
 
-The specs come from the modules themselves (linear, forest, gbm, ensemble), not from the registry,
-so these checks do not depend on the torch MLP; that family runs its own checks. Each spec is built
-for classification and for regression with its default parameters; the tree ensembles get fewer
-trees / rounds so the checks stay fast. The ensemble is checked as default LightGBM + XGBoost (the
-build without the MLP): its build with the MLP is fitted in test_ensemble.py.
+The families are read from their declarations (every classical family with a tabular model), so a new one is
+checked without an edit here; the networks run their own checks (tests/models/torch, vision, text, series).
+Each model is built for classification and for regression with its default parameters; the tree ensembles
+get fewer trees / rounds so the checks stay fast.
 """
 
 from __future__ import annotations
@@ -14,14 +13,17 @@ from typing import Any
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from advisor.models import ensemble, forest, gbm, linear
-from advisor.models.ensemble import AveragingEnsemble
+from advisor.families import Kind, families
 from advisor.models.spec import FitContext
 from advisor.profiling.profile import DatasetProfile
 
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # inside sklearn
 
-SPECS = (linear.LINEAR, forest.RANDOM_FOREST, gbm.LIGHTGBM, gbm.XGBOOST, ensemble.DL_GBM_ENSEMBLE)
+SPECS = {
+    f.id: f.implementation("tabular")
+    for f in families().values()
+    if f.kind is Kind.CLASSICAL and "tabular" in f.implementations
+}
 TASKS = ("binary", "regression")
 SMALL = {"random_forest": {"n_estimators": 10}, "lightgbm": {"n_estimators": 30}, "xgboost": {"n_estimators": 30}}
 
@@ -41,16 +43,14 @@ def _shrink(est: Any) -> Any:
 
 def _build(spec, task: str) -> Any:
     ctx = FitContext(task=task, profile=DatasetProfile.from_summary(rows=100, features=5, task=task), seed=0)
-    if spec.name == "dl_gbm_ensemble":
-        return AveragingEnsemble([_shrink(m) for m in ensemble.default_members(ctx, include_mlp=False)])
     return _shrink(spec.build(spec.default_params(ctx), ctx))
 
 
-ESTIMATORS = [_build(spec, task) for spec in SPECS for task in TASKS]
+ESTIMATORS = [_build(spec, task) for spec in SPECS.values() for task in TASKS]
 
 
 def test_every_spec_and_task_is_checked():
-    assert len(ESTIMATORS) == len(SPECS) * len(TASKS) == 10
+    assert len(ESTIMATORS) == len(SPECS) * len(TASKS) == 8
     names = {type(e).__name__ for e in ESTIMATORS}
     assert names == {
         "LinearClassifier",
@@ -61,7 +61,6 @@ def test_every_spec_and_task_is_checked():
         "LightGBMRegressor",
         "XGBoostClassifier",
         "XGBoostRegressor",
-        "AveragingEnsemble",
     }
     assert all(e.get_params().get("n_estimators", 0) <= 30 for e in ESTIMATORS)
 

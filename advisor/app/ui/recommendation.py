@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pandas as pd
 import streamlit as st
 
@@ -118,12 +116,10 @@ def _recipe(rec: Recommendation) -> None:
         st.caption("No neural family is among the candidates.")
         return
     family = st.selectbox("Recipe for", list(rec.recipes), key="recipe_family", label_visibility="collapsed")
-    recipe = asdict(rec.recipes[family])
-    notes = recipe.pop("notes", ())
-    recipe.pop("family", None)
-    rows = pd.DataFrame({"setting": [k.replace("_", " ") for k in recipe], "value": [str(v) for v in recipe.values()]})
-    st.dataframe(rows, hide_index=True)
-    for note in notes:
+    recipe = rec.recipes[family]
+    described = recipe.describe()
+    st.dataframe(pd.DataFrame({"setting": list(described), "value": list(described.values())}), hide_index=True)
+    for note in recipe.notes:
         st.caption(note)
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from advisor.models import forest, gbm, linear
-from advisor.models.registry import register
 
-__all__ = ["SERIES_CLASSICAL"]
+__all__ = ["SERIES_FOREST", "SERIES_LIGHTGBM", "SERIES_LINEAR", "SERIES_XGBOOST"]
 
-SERIES_CLASSICAL = tuple(
-    register(replace(spec, modalities=("timeseries",), view="series_features"))
-    for spec in (linear.LINEAR, forest.RANDOM_FOREST, gbm.LIGHTGBM, gbm.XGBOOST)
-)
+SERIES_LINEAR = replace(linear.LINEAR, view="series_features")
+SERIES_FOREST = replace(forest.RANDOM_FOREST, view="series_features")
+SERIES_LIGHTGBM = replace(gbm.LIGHTGBM, view="series_features")
+SERIES_XGBOOST = replace(gbm.XGBOOST, view="series_features")

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from advisor.models.registry import register
 from advisor.models.series.common import SeriesNetwork, default_batch_size, fixed_params, length_mask
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.base import check_integer, check_number
@@ -209,24 +208,12 @@ def build(params: dict[str, Any], ctx: FitContext) -> SeriesCNNClassifier:
     return SeriesCNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
 
 
-SPEC = register(
-    ModelSpec(
-        name="cnn",
-        label="1-D CNN",
-        modalities=("timeseries",),
-        tasks=("binary", "multiclass"),
-        allow_nan=True,
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        view="series",
-        inputs="standardized series (padded + masked)",
-        notes=(
-            "Conv1d-BatchNorm-ReLU blocks (kernels 7/5/3), masked global average + max pooling: padding never "
-            "reaches a prediction.",
-            "Series longer than 2000 points are downsampled to 2000 by averaging equal spans of time.",
-        ),
-    )
+SPEC = ModelSpec(
+    label="1-D CNN",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
+    view="series",
+    inputs="standardized series (padded + masked)",
 )

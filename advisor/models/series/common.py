@@ -117,7 +117,7 @@ def fixed_params(ctx: FitContext) -> dict[str, Any]:
     """The parameters that follow the data rather than the search: epoch cap, patience, class weighting."""
     recipe = ctx.recipe
     max_epochs = min(int(recipe.max_epochs), MAX_EPOCHS_CAP) if recipe is not None else MAX_EPOCHS
-    patience = int(recipe.early_stopping_patience) if recipe is not None else PATIENCE
+    patience = int(recipe.patience) if recipe is not None else PATIENCE
     return {"max_epochs": max_epochs, "patience": patience, "class_weight": "balanced" if ctx.class_weight else None}
 
 

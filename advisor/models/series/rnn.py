@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from advisor.models.registry import register
 from advisor.models.series.common import SeriesNetwork, default_batch_size, fixed_params, length_mask
 from advisor.models.series.inputs import n_items, series_at
 from advisor.models.spec import FitContext, ModelSpec
@@ -247,23 +246,12 @@ def build(params: dict[str, Any], ctx: FitContext) -> SeriesRNNClassifier:
     return SeriesRNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
 
 
-SPEC = register(
-    ModelSpec(
-        name="rnn",
-        label="GRU / LSTM",
-        modalities=("timeseries",),
-        tasks=("binary", "multiclass"),
-        allow_nan=True,
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        view="series",
-        inputs="standardized series (packed, unequal lengths exact)",
-        notes=(
-            "Packed sequences: each series is read to its own length, by both directions.",
-            "Series longer than 512 points are downsampled to 512 by averaging equal spans of time.",
-        ),
-    )
+SPEC = ModelSpec(
+    label="GRU / LSTM",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
+    view="series",
+    inputs="standardized series (packed, unequal lengths exact)",
 )

@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any
 
 from advisor.models import gbm
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.text import tfidf
 
@@ -22,32 +21,22 @@ __all__ = ["EMBEDDING_XGBOOST", "TEXT_LIGHTGBM", "TEXT_LINEAR", "TEXT_XGBOOST"]
 
 TFIDF = "TF-IDF of the text (word 1-2 grams)"
 
-TEXT_LINEAR = register(
-    ModelSpec(
-        name="linear",
-        label="TF-IDF + logistic / ridge regression",
-        modalities=("text",),
-        allow_nan=True,
-        search_space=tfidf.linear_space,
-        default_params=tfidf.linear_default,
-        build=tfidf.build_tfidf("linear"),
-        view="texts",
-        inputs=TFIDF,
-    )
+TEXT_LINEAR = ModelSpec(
+    label="TF-IDF + logistic / ridge regression",
+    search_space=tfidf.linear_space,
+    default_params=tfidf.linear_default,
+    build=tfidf.build_tfidf("linear_model"),
+    view="texts",
+    inputs=TFIDF,
 )
-TEXT_LIGHTGBM = register(
-    ModelSpec(
-        name="lightgbm",
-        label="TF-IDF + LightGBM",
-        modalities=("text",),
-        allow_nan=True,
-        iterative=True,
-        search_space=tfidf.lightgbm_space,
-        default_params=tfidf.lightgbm_default,
-        build=tfidf.build_tfidf("lightgbm"),
-        view="texts",
-        inputs=TFIDF,
-    )
+TEXT_LIGHTGBM = ModelSpec(
+    label="TF-IDF + LightGBM",
+    steps="rounds",
+    search_space=tfidf.lightgbm_space,
+    default_params=tfidf.lightgbm_default,
+    build=tfidf.build_tfidf("lgbm"),
+    view="texts",
+    inputs=TFIDF,
 )
 
 
@@ -72,32 +61,21 @@ def _xgb_default(ctx: FitContext) -> dict[str, Any]:
 
 
 def _xgb_build(params: dict[str, Any], ctx: FitContext) -> Any:
-    return gbm.xgboost_build(params, ctx) if _mixed(ctx) else tfidf.build_tfidf("xgboost")(params, ctx)
+    return gbm.xgboost_build(params, ctx) if _mixed(ctx) else tfidf.build_tfidf("xgb")(params, ctx)
 
 
-TEXT_XGBOOST = register(
-    ModelSpec(
-        name="xgboost",
-        label="XGBoost (tabular columns of a mixed table; TF-IDF on text alone)",
-        modalities=("text",),
-        allow_nan=True,
-        native_categorical=True,
-        uses_gpu=True,
-        iterative=True,
-        search_space=_xgb_space,
-        default_params=_xgb_default,
-        build=_xgb_build,
-        view=_xgb_view,
-        inputs=_xgb_inputs,
-    )
+TEXT_XGBOOST = ModelSpec(
+    label="XGBoost (tabular columns of a mixed table; TF-IDF on text alone)",
+    steps="rounds",
+    search_space=_xgb_space,
+    default_params=_xgb_default,
+    build=_xgb_build,
+    view=_xgb_view,
+    inputs=_xgb_inputs,
 )
-EMBEDDING_XGBOOST = register(
-    replace(
-        gbm.XGBOOST,
-        name="embedding_xgboost",
-        default_params=gbm.xgboost_embedding_default,
-        label="MiniLM embeddings + XGBoost",
-        modalities=("text",),
-        view="text_embedding",
-    )
+EMBEDDING_XGBOOST = replace(
+    gbm.XGBOOST,
+    default_params=gbm.xgboost_embedding_default,
+    label="MiniLM embeddings + XGBoost",
+    view="text_embedding",
 )

@@ -24,10 +24,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.text.inputs import as_texts
 from advisor.models.torch.deep import DeepClassifier
+from advisor.rules.recommendation import Imbalance
 
 __all__ = ["ARCHS", "PAD", "SPEC", "UNKNOWN", "TextRNNClassifier", "default_params", "search_space", "tokenize"]
 
@@ -229,34 +229,22 @@ def build(params: dict[str, Any], ctx: FitContext) -> TextRNNClassifier:
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
     recipe = ctx.recipe
     epochs = min(recipe.max_epochs, MAX_EPOCHS) if recipe is not None else MAX_EPOCHS
-    patience = min(recipe.early_stopping_patience, PATIENCE) if recipe is not None else PATIENCE
+    patience = min(recipe.patience, PATIENCE) if recipe is not None else PATIENCE
     return {"max_epochs": epochs, "patience": patience, "class_weight": class_weight_for(ctx)}
 
 
 def class_weight_for(ctx: FitContext) -> str | None:
     """'balanced' when the context or its recipe asks for class weights, else None."""
-    asked = ctx.recipe is not None and "class weight" in ctx.recipe.imbalance.lower()
+    asked = ctx.recipe is not None and ctx.recipe.imbalance is not Imbalance.NONE
     return "balanced" if (ctx.class_weight or asked) else None
 
 
-SPEC = register(
-    ModelSpec(
-        name="rnn",
-        label="Text network from scratch (embedding bag / GRU)",
-        modalities=("text",),
-        tasks=("binary", "multiclass"),
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        view="texts",
-        inputs="word tokens (vocabulary learned on the training texts)",
-        notes=(
-            "Lower-cased word and punctuation tokens, the first 200 per text; vocabulary of tokens seen twice or more "
-            "in the training texts (at most 30,000), unknown tokens share one id.",
-            f"At most {MAX_EPOCHS} epochs with patience {PATIENCE} (or the recipe's, if smaller); AdamW with cosine "
-            "decay; the best epoch's weights are kept.",
-        ),
-    )
+SPEC = ModelSpec(
+    label="Text network from scratch (embedding bag / GRU)",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
+    view="texts",
+    inputs="word tokens (vocabulary learned on the training texts)",
 )

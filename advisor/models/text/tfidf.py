@@ -9,9 +9,9 @@ transformed with it. Texts longer than ``max_chars`` characters are truncated fi
 
 Heads (``head``):
 
-- ``'linear'``: logistic regression (``C``; liblinear for two classes, multinomial lbfgs for more) or
+- ``'linear_model'``: logistic regression (``C``; liblinear for two classes, multinomial lbfgs for more) or
   ridge regression (``alpha``). Not iterative: ``eval_set`` and ``progress`` are accepted and unused.
-- ``'lightgbm'`` / ``'xgboost'``: the project's boosting estimators (:mod:`advisor.models.gbm`) on the
+- ``'lgbm'`` / ``'xgb'``: the project's boosting estimators (:mod:`advisor.models.gbm`) on the
   sparse CSR float32 matrix, with their per-round ``progress``, early stopping on ``eval_set`` and
   ``best_iteration_`` (set ``n_estimators`` to ``best_iteration_ + 1`` to refit without an eval set).
 
@@ -58,7 +58,7 @@ __all__ = [
     "xgboost_space",
 ]
 
-HEADS = ("linear", "lightgbm", "xgboost")
+HEADS = ("linear_model", "lgbm", "xgb")
 MAX_FEATURES = (20_000, 50_000)
 EARLY_STOPPING_ROUNDS = 50
 INPUTS = "TF-IDF of the text (word 1-2 grams; optionally character 2-5 grams), fitted on the training texts"
@@ -177,7 +177,7 @@ class _TfidfModel(BaseEstimator, ABC):
         }
         if self._classifier:
             common["class_weight"] = self.class_weight
-        if self.head == "lightgbm":
+        if self.head == "lgbm":
             specific = {"num_leaves": self.num_leaves, "min_child_samples": self.min_child_samples}
         else:
             specific = {"min_child_weight": self.min_child_weight, "device": self.device}
@@ -222,7 +222,7 @@ class _TfidfModel(BaseEstimator, ABC):
         features = self._fit_vectorizer(texts)
         self.n_features_ = features.shape[1]
         self.model_ = self._make_head(y)
-        if self.head == "linear":
+        if self.head == "linear_model":
             self.model_.fit(features, y)
             self.best_iteration_ = None
         else:
@@ -247,7 +247,7 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
 
     Parameters
     ----------
-    head : {'linear', 'lightgbm', 'xgboost'}
+    head : {'linear_model', 'lgbm', 'xgb'}
         The model on the TF-IDF features.
     max_features : int
         Terms kept per vectorizer (the most frequent in the training texts).
@@ -258,7 +258,7 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
     max_chars : int
         Texts are truncated to this many characters.
     C : float
-        Inverse L2 regularization strength of the logistic regression (``head='linear'``).
+        Inverse L2 regularization strength of the logistic regression (``head='linear_model'``).
     n_estimators, learning_rate, subsample, colsample_bytree, reg_alpha, reg_lambda, early_stopping_rounds
         Boosting parameters (both boosted heads).
     num_leaves, min_child_samples
@@ -278,7 +278,7 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
     def __init__(
         self,
         *,
-        head: str = "linear",
+        head: str = "linear_model",
         max_features: int = 50_000,
         min_df: int = 2,
         char_ngrams: bool = False,
@@ -334,12 +334,12 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
         return self
 
     def _make_head(self, y: np.ndarray) -> Any:
-        if self.head == "linear":  # liblinear (fast on sparse rows) for two classes; multinomial lbfgs beyond
+        if self.head == "linear_model":  # liblinear (fast on sparse rows) for two classes; multinomial lbfgs beyond
             solver = "liblinear" if len(np.unique(y)) <= 2 else "lbfgs"
             return LogisticRegression(
                 C=self.C, class_weight=self.class_weight, solver=solver, max_iter=1000, random_state=self.random_state
             )
-        cls = _SparseLightGBMClassifier if self.head == "lightgbm" else _SparseXGBoostClassifier
+        cls = _SparseLightGBMClassifier if self.head == "lgbm" else _SparseXGBoostClassifier
         return cls(**self._boosting_params())
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -351,13 +351,13 @@ class TfidfRegressor(RegressorMixin, _TfidfModel):
     """TF-IDF of the text + ridge regression, LightGBM or XGBoost (squared error).
 
     Parameters are those of :class:`TfidfClassifier` except ``alpha`` (the ridge penalty of
-    ``head='linear'``) in place of ``C``, and no ``class_weight``.
+    ``head='linear_model'``) in place of ``C``, and no ``class_weight``.
     """
 
     def __init__(
         self,
         *,
-        head: str = "linear",
+        head: str = "linear_model",
         max_features: int = 50_000,
         min_df: int = 2,
         char_ngrams: bool = False,
@@ -400,9 +400,9 @@ class TfidfRegressor(RegressorMixin, _TfidfModel):
         self.device = device
 
     def _make_head(self, y: np.ndarray) -> Any:
-        if self.head == "linear":
+        if self.head == "linear_model":
             return Ridge(alpha=self.alpha)
-        cls = _SparseLightGBMRegressor if self.head == "lightgbm" else _SparseXGBoostRegressor
+        cls = _SparseLightGBMRegressor if self.head == "lgbm" else _SparseXGBoostRegressor
         return cls(**self._boosting_params())
 
     def predict(self, X: Any) -> np.ndarray:
@@ -489,9 +489,9 @@ def build_tfidf(head: str) -> Callable[[dict[str, Any], FitContext], TfidfClassi
 
     def build(params: dict[str, Any], ctx: FitContext) -> TfidfClassifier | TfidfRegressor:
         settings: dict[str, Any] = {"head": head, "n_jobs": ctx.n_jobs, "random_state": ctx.seed, **params}
-        if head != "linear":
+        if head != "linear_model":
             settings.setdefault("n_estimators", MAX_ROUNDS)
-        if head == "xgboost":
+        if head == "xgb":
             settings["device"] = "cuda" if str(ctx.device).startswith("cuda") else "cpu"
         if ctx.is_classification:
             return TfidfClassifier(class_weight="balanced" if ctx.class_weight else None, **settings)

@@ -24,7 +24,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.text.encoder import DIM, MAX_POSITIONS, load_minilm, mean_pool, minilm_tokenizer
 from advisor.models.text.inputs import as_texts
@@ -290,7 +289,7 @@ def _fixed_params(ctx: FitContext) -> dict[str, Any]:
         (HEAD_EPOCHS, HEAD_PATIENCE) if _feature_extraction(ctx) else (FINE_TUNE_EPOCHS, FINE_TUNE_PATIENCE)
     )
     if recipe is not None:
-        epochs, patience = min(recipe.max_epochs, epochs), min(recipe.early_stopping_patience, patience)
+        epochs, patience = min(recipe.max_epochs, epochs), min(recipe.patience, patience)
     fixed: dict[str, Any] = {"max_epochs": epochs, "patience": patience, "class_weight": class_weight_for(ctx)}
     if not _feature_extraction(ctx):
         fixed["strategy"] = _strategy(ctx)
@@ -307,24 +306,12 @@ def build(params: dict[str, Any], ctx: FitContext) -> Any:
     return MiniLMFineTuner(**{"strategy": _strategy(ctx), **params}, **common)
 
 
-SPEC = register(
-    ModelSpec(
-        name="transformer",
-        label="Fine-tuned MiniLM (all-MiniLM-L6-v2)",
-        modalities=("text",),
-        tasks=("binary", "multiclass"),
-        uses_gpu=True,
-        iterative=True,
-        view=view,
-        inputs=inputs,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        notes=(
-            "all-MiniLM-L6-v2 (6 layers, 384-d, 22.7M parameters), bundled offline; texts truncated to 128 tokens.",
-            "Fine-tuning: mean pooling + dropout + linear head; AdamW with layer-wise rates (layer_decay per layer "
-            "down, head x10), 6% linear warmup then cosine decay; partial fine-tuning trains the top 2 layers.",
-            "Feature extraction: a small MLP on the frozen 384-d embeddings (computed once per dataset).",
-        ),
-    )
+SPEC = ModelSpec(
+    label="Fine-tuned MiniLM (all-MiniLM-L6-v2)",
+    steps="epochs",
+    view=view,
+    inputs=inputs,
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
 )

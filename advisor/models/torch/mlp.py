@@ -13,7 +13,6 @@ numeric array, and follow the project's fit protocol ``fit(X, y, eval_set=None, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +24,12 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 
 from advisor.errors import InvalidArgumentError
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.base import BaseMLP, check_number
 from advisor.models.torch.losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, make_loss
 from advisor.models.torch.modules import ACTIVATIONS, NORMALIZATIONS
 from advisor.models.torch.training import OPTIMIZERS, SCHEDULES
+from advisor.rules.recommendation import Imbalance, Loss, TrainingRecipe
 
 if TYPE_CHECKING:
     import optuna
@@ -278,10 +277,10 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
         "learning_rate": _clip("learning_rate", recipe.learning_rate),
         "weight_decay": _clip("weight_decay", recipe.weight_decay),
         "batch_size": min(BATCH_SIZES, key=lambda b: abs(b - recipe.batch_size)),
-        "optimizer": _optimizer(recipe.optimizer),
-        "schedule": _schedule(recipe.schedule),
-        "normalization": _normalization(recipe.normalization),
-        "activation": _activation(recipe.hidden_activation),
+        "optimizer": recipe.optimizer.value,
+        "schedule": recipe.schedule.value,
+        "normalization": recipe.normalization.value,
+        "activation": recipe.activation.value,
         **_fixed_params(ctx),
     }
 
@@ -293,28 +292,28 @@ def build(params: dict[str, Any], ctx: FitContext) -> BaseMLP:
 
 
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
+    """What follows the data rather than the search: the recipe's epochs, patience, loss and class weighting."""
     recipe = _recipe(ctx)
-    fixed: dict[str, Any] = {"max_epochs": recipe.max_epochs, "patience": recipe.early_stopping_patience}
+    fixed: dict[str, Any] = {"max_epochs": recipe.max_epochs, "patience": recipe.patience}
     if not ctx.is_classification:
-        return {**fixed, "loss": "huber" if "huber" in recipe.loss.lower() else "squared_error"}
-    imbalance = recipe.imbalance.lower()
-    gamma = re.search(r"gamma\s*=\s*([0-9.]+)", imbalance)
-    weighted = "class weights" in imbalance or ctx.class_weight
+        return {**fixed, "loss": "huber" if recipe.loss is Loss.HUBER else "squared_error"}
+    weighted = recipe.imbalance is not Imbalance.NONE or ctx.class_weight
     return {
         **fixed,
-        "loss": "focal" if imbalance.startswith("focal") else "auto",
-        "focal_gamma": float(gamma.group(1)) if gamma else 2.0,
+        "loss": "focal" if recipe.imbalance is Imbalance.FOCAL else "auto",
+        "focal_gamma": recipe.focal_gamma,
         "class_weight": "balanced" if weighted else None,
     }
 
 
-def _recipe(ctx: FitContext) -> Any:
+def _recipe(ctx: FitContext) -> TrainingRecipe:
     if ctx.recipe is not None:
         return ctx.recipe
+    from advisor.families import get_family
     from advisor.rules.recipe import recipe_for
 
     profile = ctx.profile if ctx.profile.task == ctx.task else ctx.profile.with_changes(task=ctx.task)
-    return recipe_for("mlp", profile, gpu=ctx.device != "cpu")
+    return recipe_for(get_family("mlp"), profile, gpu=ctx.device != "cpu")
 
 
 def _clip(name: str, value: float) -> float:
@@ -322,49 +321,10 @@ def _clip(name: str, value: float) -> float:
     return float(min(max(value, low), high))
 
 
-def _optimizer(text: str) -> str:
-    text = text.lower()
-    return "sgd" if "sgd" in text else "adamw" if "adamw" in text else "adam" if "adam" in text else "adamw"
-
-
-def _schedule(text: str) -> str:
-    text = text.lower()
-    if "warmup" in text:
-        return "warmup_cosine"
-    if "plateau" in text:
-        return "plateau"
-    if text in ("none", "constant"):
-        return "none"
-    return "cosine"
-
-
-def _normalization(text: str) -> str:
-    text = text.lower().replace(" ", "")
-    return "layernorm" if "layernorm" in text else "none" if text in ("none", "") else "batchnorm"
-
-
-def _activation(text: str) -> str:
-    text = text.lower()
-    return "gelu" if "gelu" in text else "leaky_relu" if "leaky" in text else "relu"
-
-
-SPEC = register(
-    ModelSpec(
-        name="mlp",
-        label="PyTorch MLP",
-        modalities=("tabular",),
-        allow_nan=True,
-        native_categorical=True,
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        notes=(
-            "Categorical columns get an embedding each (dimension min(50, (k+1)//2)); numbers are median-imputed "
-            "with missing indicators and standardized.",
-            "Early stopping on the validation loss restores the best epoch's weights; refits on train+validation "
-            "should set max_epochs=best_epoch_+1.",
-        ),
-    )
+SPEC = ModelSpec(
+    label="PyTorch MLP",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
 )

@@ -13,22 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from advisor.models import gbm, linear
-from advisor.models.registry import register
 
 __all__ = ["EMBEDDING_XGBOOST", "IMAGE_LIGHTGBM", "IMAGE_LINEAR"]
 
-CLASSIFICATION = ("binary", "multiclass")
-
-IMAGE_LINEAR = register(replace(linear.LINEAR, modalities=("image",), tasks=CLASSIFICATION, view="pixels"))
-IMAGE_LIGHTGBM = register(replace(gbm.LIGHTGBM, modalities=("image",), tasks=CLASSIFICATION, view="pixels"))
-EMBEDDING_XGBOOST = register(
-    replace(
-        gbm.XGBOOST,
-        name="embedding_xgboost",
-        default_params=gbm.xgboost_embedding_default,
-        label="EfficientNet-Lite0 embeddings + XGBoost",
-        modalities=("image",),
-        tasks=CLASSIFICATION,
-        view="image_embedding",
-    )
+IMAGE_LINEAR = replace(linear.LINEAR, view="pixels")
+IMAGE_LIGHTGBM = replace(gbm.LIGHTGBM, view="pixels")
+EMBEDDING_XGBOOST = replace(
+    gbm.XGBOOST,
+    default_params=gbm.xgboost_embedding_default,
+    label="EfficientNet-Lite0 embeddings + XGBoost",
+    view="image_embedding",
 )

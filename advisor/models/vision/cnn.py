@@ -22,7 +22,6 @@ import torch
 from torch import nn
 
 from advisor.errors import InvalidArgumentError, WrongTypeError
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.deep import DeepClassifier
 from advisor.models.vision.images import as_images, augment, pixel_scale, resize, target_size, to_tensor
@@ -230,28 +229,16 @@ def build(params: dict[str, Any], ctx: FitContext) -> CNNClassifier:
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
     recipe = ctx.recipe
     epochs = min(int(recipe.max_epochs), MAX_EPOCHS) if recipe is not None else DEFAULT_EPOCHS
-    patience = int(recipe.early_stopping_patience) if recipe is not None else DEFAULT_PATIENCE
+    patience = int(recipe.patience) if recipe is not None else DEFAULT_PATIENCE
     return {"max_epochs": epochs, "patience": patience, "class_weight": "balanced" if ctx.class_weight else None}
 
 
-SPEC = register(
-    ModelSpec(
-        name="cnn",
-        label="CNN from scratch",
-        modalities=("image",),
-        tasks=("binary", "multiclass"),
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        view="images",
-        inputs="pixels (resized), random-crop augmentation (no flips)",
-        notes=(
-            "Images are scaled by the training images' largest pixel and resized: sides under 16 px are "
-            "upscaled (several poolings fit), sides over 64 px shrunk (CPU cost).",
-            "Augmentation: random crop after reflect padding by 1/8 of the side; no flips (digits and text are "
-            "not mirror-symmetric).",
-        ),
-    )
+SPEC = ModelSpec(
+    label="CNN from scratch",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
+    view="images",
+    inputs="pixels (resized), random-crop augmentation (no flips)",
 )

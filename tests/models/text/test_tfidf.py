@@ -16,12 +16,12 @@ from advisor.models.text import tfidf
 from advisor.models.text.tfidf import TfidfClassifier, TfidfRegressor, build_tfidf
 from tests.models.text.conftest import Recorder
 
-HEADS = ("linear", "lightgbm", "xgboost")
+HEADS = ("linear_model", "lgbm", "xgb")
 SMALL = {"n_estimators": 300, "max_features": 20_000, "colsample_bytree": 0.5, "n_jobs": 1, "random_state": 0}
 
 
 def _params(head: str) -> dict:
-    return {} if head == "linear" else dict(SMALL)
+    return {} if head == "linear_model" else dict(SMALL)
 
 
 @pytest.mark.parametrize("head", HEADS)
@@ -38,7 +38,7 @@ def test_each_head_learns_sms_spam(head, sms):
     assert accuracy_score(y_te, model.predict(X_te)) > 0.95  # majority class (ham): 0.87
     assert roc_auc_score(y_te, proba[:, 1]) > 0.97
     assert seconds < 20
-    if head == "linear":
+    if head == "linear_model":
         assert model.best_iteration_ is None
     else:
         assert 0 <= model.best_iteration_ < 300
@@ -89,7 +89,7 @@ def test_regression(head):
     X, y = _counting_task(600, 0)
     X_va, y_va = _counting_task(200, 1)
     X_te, y_te = _counting_task(300, 2)
-    params = {"alpha": 0.1} if head == "linear" else {**_params(head), "learning_rate": 0.2}
+    params = {"alpha": 0.1} if head == "linear_model" else {**_params(head), "learning_rate": 0.2}
     model = TfidfRegressor(head=head, **params).fit(X, y, eval_set=(X_va, y_va))
     pred = model.predict(X_te)
     assert pred.dtype == np.float64 and pred.shape == (300,)
@@ -99,7 +99,7 @@ def test_regression(head):
 def test_vectorizer_sees_training_texts_only():
     train = ["cheap pills now", "meeting at noon", "cheap flights now", "lunch at noon"]
     eval_texts = ["zyxwordonlyineval zyxwordonlyineval cheap", "zyxwordonlyineval noon"]
-    model = TfidfClassifier(head="lightgbm", n_estimators=5, min_child_samples=1, n_jobs=1)
+    model = TfidfClassifier(head="lgbm", n_estimators=5, min_child_samples=1, n_jobs=1)
     model.fit(train, [1, 0, 1, 0], eval_set=(eval_texts, [1, 0]))
     assert "zyxwordonlyineval" not in model.vocabulary_
     assert {"cheap", "now", "noon", "at"} <= set(model.vocabulary_)
@@ -120,7 +120,7 @@ def test_char_ngrams_add_features(sms):
     assert both.n_features_ == words.n_features_ + len(both.char_vectorizer_.vocabulary_)
 
 
-@pytest.mark.parametrize("head", ["lightgbm", "xgboost"])
+@pytest.mark.parametrize("head", ["lgbm", "xgb"])
 def test_progress_and_early_stopping_pass_through(head, sms):
     X, y = sms["train"]
     X_va, y_va = sms["valid"]
@@ -140,7 +140,7 @@ def test_progress_and_early_stopping_pass_through(head, sms):
 
 def test_pickle_round_trip(sms):
     X, y = sms["train"]
-    model = TfidfClassifier(head="lightgbm", **SMALL).fit(X, y, eval_set=sms["valid"])
+    model = TfidfClassifier(head="lgbm", **SMALL).fit(X, y, eval_set=sms["valid"])
     texts = sms["test"][0].iloc[:100]
     assert np.array_equal(pickle.loads(pickle.dumps(model)).predict_proba(texts), model.predict_proba(texts))
 
@@ -154,9 +154,9 @@ def test_bad_head_is_refused():
 
 # ---------------------------------------------------------------------------------------- specs
 FAMILIES = {
-    "linear": (tfidf.linear_space, tfidf.linear_default),
-    "lightgbm": (tfidf.lightgbm_space, tfidf.lightgbm_default),
-    "xgboost": (tfidf.xgboost_space, tfidf.xgboost_default),
+    "linear_model": (tfidf.linear_space, tfidf.linear_default),
+    "lgbm": (tfidf.lightgbm_space, tfidf.lightgbm_default),
+    "xgb": (tfidf.xgboost_space, tfidf.xgboost_default),
 }
 
 
@@ -172,12 +172,12 @@ def test_default_is_a_point_of_the_space(head, task, context, default_point):
     est = spec.build(params, ctx)
     assert isinstance(est, TfidfRegressor if task == "regression" else TfidfClassifier)
     assert est.head == head and est.n_jobs == ctx.n_jobs and est.random_state == ctx.seed
-    if head != "linear":
+    if head != "linear_model":
         assert est.n_estimators == tfidf.MAX_ROUNDS
 
 
 def test_builder_uses_the_context(context):
-    build = build_tfidf("xgboost")
+    build = build_tfidf("xgb")
     est = build(tfidf.xgboost_default(context("binary")), context("binary", device="cuda", class_weight=True))
     assert est.device == "cuda" and est.class_weight == "balanced"
-    assert build_tfidf("linear")({"C": 1.0}, context("binary")).class_weight is None
+    assert build_tfidf("linear_model")({"C": 1.0}, context("binary")).class_weight is None

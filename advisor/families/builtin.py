@@ -1,0 +1,141 @@
+"""The built-in model families: one declaration each (see :class:`~advisor.families.family.Family`).
+
+Their implementations live in ``advisor.models``, one module per (family, modality) where they differ, and
+are imported only when a benchmark runs that family on that modality.
+"""
+
+from __future__ import annotations
+
+from advisor.families.family import ALL_MODALITIES, CLASSIFICATION, Architecture, Family, Role
+
+__all__ = ["BUILTIN"]
+
+_M = "advisor.models"
+
+BUILTIN: tuple[Family, ...] = (
+    Family(
+        id="linear",
+        label="Linear / logistic regression",
+        role=Role.BASELINE,
+        summary="Regularized linear model; on text over TF-IDF, on images over pixels or simple features.",
+        implementations={
+            "tabular": f"{_M}.linear:LINEAR",
+            "image": f"{_M}.vision.classical:IMAGE_LINEAR",
+            "text": f"{_M}.text.classical:TEXT_LINEAR",
+            "timeseries": f"{_M}.series.classical:SERIES_LINEAR",
+        },
+        tasks={"image": CLASSIFICATION},
+        interpretable=True,
+        relative_cost=0.2,
+    ),
+    Family(
+        id="random_forest",
+        label="Random forest",
+        role=Role.BASELINE,
+        summary="Bagged decision trees: robust baseline, little tuning, feature importances.",
+        implementations={"tabular": f"{_M}.forest:RANDOM_FOREST", "timeseries": f"{_M}.series.classical:SERIES_FOREST"},
+        interpretable=True,
+        relative_cost=1.5,
+    ),
+    Family(
+        id="lightgbm",
+        label="LightGBM (gradient-boosted trees)",
+        role=Role.BOOSTED_TREES,
+        summary="Histogram gradient boosting, leaf-wise growth, native categoricals and missing values.",
+        implementations={
+            "tabular": f"{_M}.gbm:LIGHTGBM",
+            "image": f"{_M}.vision.classical:IMAGE_LIGHTGBM",
+            "text": f"{_M}.text.classical:TEXT_LIGHTGBM",
+            "timeseries": f"{_M}.series.classical:SERIES_LIGHTGBM",
+        },
+        tasks={"image": CLASSIFICATION},
+        interpretable=True,
+        libraries=("lightgbm",),
+    ),
+    Family(
+        id="xgboost",
+        label="XGBoost (gradient-boosted trees)",
+        role=Role.BOOSTED_TREES,
+        summary="Gradient boosting with strong regularization; GPU training with device='cuda'.",
+        implementations={
+            "tabular": f"{_M}.gbm:XGBOOST",
+            "text": f"{_M}.text.classical:TEXT_XGBOOST",
+            "timeseries": f"{_M}.series.classical:SERIES_XGBOOST",
+        },
+        interpretable=True,
+        gpu="helps",
+        relative_cost=1.3,
+        libraries=("xgboost",),
+    ),
+    Family(
+        id="mlp",
+        label="MLP (feed-forward network)",
+        role=Role.NETWORK,
+        summary="Fully connected network with categorical embeddings, normalization and dropout.",
+        implementations={"tabular": f"{_M}.torch.mlp:SPEC"},
+        gpu="helps",
+        relative_cost=4.0,
+        architecture=Architecture.DENSE,
+        libraries=("torch",),
+    ),
+    Family(
+        id="cnn",
+        label="CNN (convolutional network, from scratch)",
+        role=Role.NETWORK,
+        summary="Conv-BatchNorm-ReLU-pool blocks for images, or 1-D convolutions for series.",
+        implementations={"image": f"{_M}.vision.cnn:SPEC", "timeseries": f"{_M}.series.cnn1d:SPEC"},
+        tasks={"image": CLASSIFICATION, "timeseries": CLASSIFICATION},
+        gpu="helps",
+        relative_cost=8.0,
+        architecture=Architecture.CONVOLUTIONAL,
+        libraries=("torch",),
+    ),
+    Family(
+        id="rnn",
+        label="RNN (LSTM / GRU)",
+        role=Role.NETWORK,
+        summary="Recurrent network over tokens or time steps; handles unequal lengths.",
+        implementations={"text": f"{_M}.text.scratch:SPEC", "timeseries": f"{_M}.series.rnn:SPEC"},
+        tasks={"text": CLASSIFICATION, "timeseries": CLASSIFICATION},
+        gpu="helps",
+        relative_cost=8.0,
+        architecture=Architecture.RECURRENT,
+        libraries=("torch",),
+    ),
+    Family(
+        id="transformer",
+        label="Transformer / fine-tuned pretrained model",
+        role=Role.NETWORK,
+        summary="A pretrained network fine-tuned on this task: MiniLM (text) or EfficientNet-Lite0 (images).",
+        implementations={"image": f"{_M}.vision.transfer:SPEC", "text": f"{_M}.text.transfer:SPEC"},
+        tasks={"image": CLASSIFICATION, "text": CLASSIFICATION},
+        gpu="needed",
+        relative_cost=20.0,
+        architecture=Architecture.PRETRAINED,
+        libraries=("torch",),
+    ),
+    Family(
+        id="embedding_xgboost",
+        label="Pretrained embeddings + XGBoost (hybrid)",
+        role=Role.HYBRID,
+        summary="A frozen pretrained network extracts embeddings once; gradient boosting learns the task.",
+        implementations={
+            "image": f"{_M}.vision.classical:EMBEDDING_XGBOOST",
+            "text": f"{_M}.text.classical:EMBEDDING_XGBOOST",
+        },
+        tasks={"image": CLASSIFICATION},
+        gpu="helps",
+        relative_cost=3.0,
+        libraries=("torch", "xgboost"),
+    ),
+    Family(
+        id="dl_gbm_ensemble",
+        label="DL + GBM ensemble (hybrid)",
+        role=Role.ENSEMBLE,
+        summary="Averages the best network's and the best gradient-boosting model's predictions.",
+        applies_to=ALL_MODALITIES,
+        gpu="helps",
+        relative_cost=6.0,
+        members=(frozenset({Role.BOOSTED_TREES, Role.HYBRID}), frozenset({Role.NETWORK})),
+    ),
+)
