@@ -41,6 +41,9 @@ FIRST_TRIAL_WINDOW_SHARE = 0.5
 ESTIMATE_MARGIN = 1.2
 #: The deployment refit may hold back at most this share of the budget from the search.
 DEPLOY_RESERVE_MAX_SHARE = 0.25
+#: A family's refit may run past its window by at most this share of the budget (later families' windows
+#: shrink by as much); a longer one is done on fewer rows.
+REFIT_OVERRUN_SHARE = 0.10
 #: Leftover time (share of the budget) worth a second round for the best family.
 LEFTOVER_MIN_SHARE = 0.05
 #: Trials search on at most this many training rows per second of budget (for REFERENCE_FEATURES features;
@@ -75,7 +78,8 @@ class TimePolicy:
         if self.seconds is None:
             return 0.0
         base = min(max(RESERVE_SHARE * self.seconds, RESERVE_MIN_S), RESERVE_MAX_S)
-        return base + min(ESTIMATE_MARGIN * self.deploy_estimate_s, DEPLOY_RESERVE_MAX_SHARE * self.seconds)
+        deploy = ESTIMATE_MARGIN * self.deploy_estimate_s  # one that cannot fit is not held back for
+        return base + (deploy if deploy <= DEPLOY_RESERVE_MAX_SHARE * self.seconds else 0.0)
 
     @property
     def search_end(self) -> float | None:
@@ -145,22 +149,36 @@ class TimePolicy:
     def refit_deadline(self, window_end: float | None, estimate_s: float) -> float | bool | None:
         """Deadline of a family's refit on train + validation; False when its estimate does not fit.
 
-        The refit may use the rest of the family's window and, when the window is too short, time up to the
-        search deadline (later families' windows shrink accordingly). None without a time budget.
+        The refit may use the rest of the family's window and, when that is too short, up to
+        REFIT_OVERRUN_SHARE of the budget past it (never past the search deadline). None without a time budget.
         """
         if self.search_end is None:
             return None
         now = time.monotonic()
         needed = ESTIMATE_MARGIN * max(estimate_s, 0.0)
-        if now + needed > self.search_end:
+        limit = self._refit_limit(window_end, now)
+        if now + needed > limit:
             return False
-        return min(self.search_end, max(window_end or now, now + needed))
+        return min(limit, max(window_end or now, now + needed))
 
-    def affordable_rows(self, seconds_per_row: float) -> int:
-        """How many rows a refit costing ``seconds_per_row`` can take before the search deadline (with margin)."""
+    def refit_time_left(self, window_end: float | None) -> float:
+        """Seconds a refit starting now may take (the rest of its window plus the allowed overrun)."""
+        if self.search_end is None:
+            return float("inf")
+        now = time.monotonic()
+        return max(self._refit_limit(window_end, now) - now, 0.0)
+
+    def _refit_limit(self, window_end: float | None, now: float) -> float:
+        assert self.search_end is not None
+        overrun = REFIT_OVERRUN_SHARE * (self.seconds or 0.0)
+        return min(self.search_end, max(window_end or now, now) + overrun)
+
+    def affordable_rows(self, seconds_per_row: float, window_end: float | None = None) -> int:
+        """How many rows a refit costing ``seconds_per_row`` can take within its limit (with margin)."""
         if self.search_end is None or seconds_per_row <= 0:
             return 2**62
-        return int(max(self.left(), 0.0) / (ESTIMATE_MARGIN * seconds_per_row))
+        now = time.monotonic()
+        return int(max(self._refit_limit(window_end, now) - now, 0.0) / (ESTIMATE_MARGIN * seconds_per_row))
 
     def deploy_fits(self, estimate_s: float) -> bool:
         """Whether the refit on all rows, estimated at ``estimate_s``, fits before the end of the call."""

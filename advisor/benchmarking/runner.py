@@ -441,7 +441,7 @@ class _Run:
                 self.notes.append(
                     f"{name}: scored the search trial's model; a refit on train + validation (about "
                     f"{per_row * len(self.splits.train_val):.1f}s) did not fit in the "
-                    f"{max(self.policy.left(), 0.0):.1f}s left"
+                    f"{self.policy.refit_time_left(window_end):.1f}s its window had left"
                 )
             else:
                 self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on {len(rows):,} rows")
@@ -482,7 +482,7 @@ class _Run:
         deadline = self.policy.refit_deadline(window_end, per_row_s * len(rows))
         if deadline is not False:
             return rows, deadline
-        fit = self.policy.affordable_rows(per_row_s)
+        fit = self.policy.affordable_rows(per_row_s, window_end)
         if fit < 1.2 * trial_rows:
             return rows, False
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
@@ -682,18 +682,12 @@ class _Run:
         path = self.run_dir / "models" / BEST_MODEL
         deployed: dict[str, Any] = {"family": name, "path": str(path)}
         if refit_full and self.splits.n_rows > (res.train_rows or 0):
-            estimate = self._deploy_estimate(name)
-            if self.policy.deploy_fits(estimate):
-                self._emit("deploy", name, None, f"refitting {name} on all {self.splits.n_rows:,} rows")
-                full = self._refit_all(name, model)
-                if full is not None:
-                    model, seconds = full
-                    deployed["fit_s"] = round(seconds, 3)
-            else:
-                deployed["note"] = (
-                    f"not refit on all rows: about {estimate:.1f}s needed, "
-                    f"{max((self.policy.end or 0) - time.monotonic(), 0.0):.1f}s left in the budget"
-                )
+            self._emit("deploy", name, None, f"refitting {name} on all {self.splits.n_rows:,} rows")
+            start = time.monotonic()
+            model, note = self._deploy_refit(name, model)
+            deployed["fit_s"] = round(time.monotonic() - start, 3)
+            if note:
+                deployed["note"] = note
         elif not refit_full:
             deployed["note"] = "refit on all rows turned off (refit_full=False)"
         deployed["trained_on"] = model.metadata.get("trained_on", res.trained_on)
@@ -701,33 +695,54 @@ class _Run:
         save_model(model, path)
         self.deployed = deployed
 
-    def _refit_all(self, name: str, model: AdvisorModel) -> tuple[AdvisorModel, float] | None:
-        """``model``'s family refit with its best parameters on every row; None (with a note) if it fails."""
+    def _deploy_refit(self, name: str, model: AdvisorModel) -> tuple[AdvisorModel, str]:
+        """The chosen model refit on every row where the budget allows (an ensemble: member by member, cheapest
+        first), with a note on what was not."""
+        if get_family(name).role is not Role.ENSEMBLE:
+            estimate = self._deploy_estimate(name)
+            if not self.policy.deploy_fits(estimate):
+                return model, self._not_refit(estimate)
+            full = self._refit_all(name, model)
+            return (full, "") if full is not None else (model, "the refit on all rows failed (see notes)")
         from advisor.benchmarking.ensemble_step import InputAverage
 
-        start = time.monotonic()
-        rows = np.arange(self.splits.n_rows)
-        trained_on = f"all rows: train + validation + test ({len(rows):,} rows)"
-        try:
-            if get_family(name).role is Role.ENSEMBLE:
-                members = [self._refit_all(m, self.finals[m][0]) for m in model.metadata.get("members", ())]
-                if any(m is None for m in members):
-                    return None
-                estimator: Any = InputAverage([m[0] for m in members])  # type: ignore[index]
+        members = {m.family: m for m in model.estimator.members}
+        skipped = []
+        for member in sorted(members, key=self._deploy_estimate):
+            estimate = self._deploy_estimate(member)
+            full = self._refit_all(member, members[member]) if self.policy.deploy_fits(estimate) else None
+            if full is None:
+                skipped.append(f"{member} ({self._not_refit(estimate)})")
             else:
-                spec = implementation(name, self.modality)
-                assert spec is not None
-                ctx = self.context(name)
-                data = self.data_for(spec.view_for(ctx), name)
-                _, res = self.finals[name]
-                n_steps = self._steps_of(name)
-                params = dict(res.best_params)
-                estimator, _ = fit_final(spec, params, ctx, data, n_steps, self.policy.end, self.clock, rows)
+                members[member] = full
+        trained_on = " and ".join(f"{m.family}: {m.metadata.get('trained_on', '?')}" for m in members.values())
+        rows = min(int(m.metadata.get("rows") or 0) for m in members.values())
+        metadata = {**model.metadata, "trained_on": trained_on, "rows": rows}
+        combined = dataclasses.replace(model, estimator=InputAverage(list(members.values())), metadata=metadata)
+        return combined, ("members kept as scored: " + "; ".join(skipped)) if skipped else ""
+
+    def _not_refit(self, estimate: float) -> str:
+        left = max((self.policy.end or 0) - time.monotonic(), 0.0)
+        return f"not refit on all rows: about {estimate:.1f}s needed, {left:.1f}s left in the budget"
+
+    def _refit_all(self, name: str, model: AdvisorModel) -> AdvisorModel | None:
+        """``model``'s family refit with its best parameters on every row; None (with a note) if it fails."""
+        rows = np.arange(self.splits.n_rows)
+        try:
+            spec = implementation(name, self.modality)
+            assert spec is not None
+            ctx = self.context(name)
+            data = self.data_for(spec.view_for(ctx), name)
+            _, res = self.finals[name]
+            estimator, _ = fit_final(
+                spec, dict(res.best_params), ctx, data, self._steps_of(name), self.policy.end, self.clock, rows
+            )
         except Exception as exc:  # keep the train + validation model; say why
             self.notes.append(f"{name}: refit on all rows failed ({type(exc).__name__}: {exc}); kept the scored model")
             return None
+        trained_on = f"all rows: train + validation + test ({len(rows):,} rows)"
         metadata = {**model.metadata, "trained_on": trained_on, "rows": len(rows)}
-        return dataclasses.replace(model, estimator=estimator, metadata=metadata), time.monotonic() - start
+        return dataclasses.replace(model, estimator=estimator, metadata=metadata)
 
     def _steps_of(self, name: str) -> int | None:
         study = self.studies.get(name)
