@@ -27,6 +27,8 @@ _EXPORTS = {
     "benchmark_suite": "advisor.api",
     "load_model": "advisor.api",
     "refit": "advisor.api",
+    "register_family": "advisor.families",
+    "Family": "advisor.families",
     "ModelConfig": "advisor.benchmarking.config",
     "AdvisorClassifier": "advisor.estimators",
     "AdvisorRegressor": "advisor.estimators",
@@ -48,6 +50,7 @@ _SUBMODULES = (
     "datasets",
     "errors",
     "estimators",
+    "families",
     "hardware",
     "metrics",
     "models",
@@ -66,6 +69,7 @@ __all__ = [
     "Constraints",
     "Dataset",
     "DatasetProfile",
+    "Family",
     "Modality",
     "ModelConfig",
     "Recommendation",
@@ -79,14 +83,18 @@ __all__ = [
     "data",
     "datasets",
     "errors",
+    "estimators",
+    "families",
     "hardware",
     "load",
     "load_model",
+    "metrics",
     "models",
     "profile",
     "profiling",
     "recommend",
     "refit",
+    "register_family",
     "rules",
     "suite",
     "trials",
@@ -94,12 +102,28 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from advisor import api, benchmarking, data, datasets, errors, hardware, models, profiling, rules, suite, trials
-    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, refit
+    from advisor import (
+        api,
+        benchmarking,
+        data,
+        datasets,
+        errors,
+        estimators,
+        families,
+        hardware,
+        metrics,
+        models,
+        profiling,
+        rules,
+        suite,
+        trials,
+    )
+    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, refit, trials_dashboard
     from advisor.benchmarking import BenchmarkResult, Budget
-    from advisor.benchmarking.config import ModelConfig, trials_dashboard
+    from advisor.benchmarking.config import ModelConfig
     from advisor.data import Dataset, Modality
     from advisor.estimators import AdvisorClassifier, AdvisorRegressor
+    from advisor.families import Family, register_family
     from advisor.profiling import DatasetProfile
     from advisor.rules import Constraints, Recommendation
     from advisor.suite import SuiteEntry, SuiteResult

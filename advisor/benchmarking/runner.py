@@ -852,19 +852,18 @@ def _nothing_measured(result: BenchmarkResult) -> tuple[str, str]:
     )
 
 
-def _check_families(families: list[str]) -> list[str]:
+def _check_families(asked: list[str]) -> list[str]:
     """Families asked for by name must exist: a typo is an error, not an empty benchmark."""
     declared = families()
-    unknown = [f for f in families if f not in declared]
-    if unknown or not families:
-        known = sorted(declared)
+    unknown = [f for f in asked if f not in declared]
+    if unknown or not asked:
         raise InvalidArgumentError(
             f"Unknown model famil{'ies' if len(unknown) > 1 else 'y'}: {', '.join(unknown)}."
             if unknown
             else "No model family was given.",
-            f"Choose from: {', '.join(known)}.",
+            f"Choose from: {', '.join(sorted(declared))}.",
         )
-    return list(families)
+    return list(asked)
 
 
 def _loss(result: FamilyResult) -> float:

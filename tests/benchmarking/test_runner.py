@@ -16,7 +16,8 @@ import advisor
 from advisor.benchmarking import BenchmarkResult, Budget
 from advisor.data.dataset import Dataset
 from advisor.errors import InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
-from advisor.models.registry import register
+from advisor.families import Family, Role
+from advisor.families.registry import _REGISTERED, register_family
 from advisor.models.spec import FitContext, ModelSpec
 
 
@@ -126,18 +127,30 @@ def _flaky_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, str]:
     return {"mode": trial.suggest_categorical("mode", ["ok", "bad config", "oom", "nan"])}
 
 
-register(
-    ModelSpec(
-        name="flaky",
-        label="flaky test model",
-        search_space=_flaky_space,
-        default_params=lambda ctx: {"mode": "bad config"},
-        build=lambda params, ctx: _Flaky(**params),
-    )
+FLAKY = Family(
+    id="flaky",
+    label="flaky test model",
+    role=Role.BASELINE,
+    summary="Fails in several ways, for the runner's tests.",
+    implementations={
+        "tabular": ModelSpec(
+            label="flaky test model",
+            search_space=_flaky_space,
+            default_params=lambda ctx: {"mode": "bad config"},
+            build=lambda params, ctx: _Flaky(**params),
+        )
+    },
 )
 
 
-def test_failing_trials_are_recorded_and_the_study_goes_on(tmp_path: Path, adult_small: Dataset) -> None:
+@pytest.fixture
+def flaky() -> Family:
+    register_family(FLAKY)
+    yield FLAKY
+    _REGISTERED.pop(FLAKY.id, None)
+
+
+def test_failing_trials_are_recorded_and_the_study_goes_on(tmp_path: Path, adult_small: Dataset, flaky) -> None:
     result = advisor.benchmark(adult_small, budget=Budget(trials=12), run_dir=tmp_path / "f", families=["flaky"])
     history = result.history()
     failed = history[history["state"] == "FAIL"]

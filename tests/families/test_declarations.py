@@ -82,8 +82,10 @@ def test_bad_declarations_are_refused() -> None:
 def test_no_module_names_a_builtin_family_but_its_own() -> None:
     """Everything about a family is derived from its declaration: only the declaration module, the rules
     catalog and the family's own model modules spell its id."""
-    own = {f.id: {Path(str(v).partition(":")[0].replace(".", "/") + ".py") for v in f.implementations.values()}
-           for f in BUILTIN}
+    own = {
+        f.id: {Path(str(v).partition(":")[0].replace(".", "/") + ".py") for v in f.implementations.values()}
+        for f in BUILTIN
+    }
     offenders = []
     for path in ADVISOR.rglob("*.py"):
         rel = path.relative_to(ADVISOR.parent)

@@ -35,7 +35,7 @@ def test_the_runner_searches_it_the_report_lists_it_and_its_model_predicts(toy: 
     data = advisor.datasets.load("diabetes")
     result = advisor.benchmark(data, budget=Budget(trials=6), families=["toy_knn", "linear"], run_dir=tmp_path)
     knn = result.family("toy_knn")
-    assert knn.status == "ok" and knn.trials_complete == 3 and knn.kind == "classical"
+    assert knn.status == "ok" and knn.trials_complete >= 3 and knn.kind == "classical"
     assert knn.best_params["n_neighbors"] >= 3 and 0.6 < knn.test_metrics["accuracy"] <= 1.0
     assert "toy_knn" in set(result.leaderboard()["family"])
     model = advisor.load_model(knn.model_path)
@@ -55,8 +55,9 @@ def test_registration_refuses_a_taken_id_and_bad_rules() -> None:
         label="x",
         role=Role.BASELINE,
         summary="x",
-        rules=({"id": "r", "topic": "data size", "when": [["colour", "==", 1]], "effects": {}, "reason": "",
-                "source": ""},),
+        rules=(
+            {"id": "r", "topic": "data size", "when": [["colour", "==", 1]], "effects": {}, "reason": "", "source": ""},
+        ),
     )
     with pytest.raises(InvalidArgumentError, match="unknown fact 'colour'"):
         advisor.register_family(bad)
@@ -74,7 +75,9 @@ def test_entry_points_load_plugin_families(monkeypatch: pytest.MonkeyPatch) -> N
         def load(self) -> list[Family]:
             return [TOY_FAMILY]
 
-    monkeypatch.setattr(metadata, "entry_points", lambda group: [Entry()] if group == registry.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(
+        metadata, "entry_points", lambda group: [Entry()] if group == registry.ENTRY_POINT_GROUP else []
+    )
     monkeypatch.setattr(registry, "_LOADED", False)
     try:
         assert get_family("toy_knn") is TOY_FAMILY

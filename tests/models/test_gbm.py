@@ -9,6 +9,7 @@ import pytest
 from sklearn.metrics import log_loss, mean_squared_error, recall_score
 
 from advisor import datasets
+from advisor.families import implementation
 from advisor.models import gbm
 from advisor.models.gbm import LightGBMClassifier, LightGBMRegressor, XGBoostClassifier, XGBoostRegressor
 
@@ -207,7 +208,7 @@ def test_search_space_study_and_default(name, adult, cpu_act, context, run_study
         7,
         gbm.EARLY_STOPPING_ROUNDS,
     )
-    assert spec.iterative and spec.allow_nan and spec.native_categorical and spec.uses_gpu == (name == "xgboost")
+    assert spec.iterative and spec.steps == "rounds" and implementation(name, "tabular") is spec
 
     def speed_up(est):  # the search keeps 2000 rounds with early stopping; a faster stop keeps the test short
         est.set_params(early_stopping_rounds=10)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import recall_score
 
+from advisor.families import implementation
 from advisor.models import linear
 from advisor.models.linear import LinearClassifier, LinearRegressor
 
@@ -70,7 +71,7 @@ def test_search_space_and_default(adult, cpu_act, context, run_study, default_po
 
 def test_spec_flags():
     spec = linear.LINEAR
-    assert spec.name == "linear" and spec.allow_nan and not spec.iterative and not spec.native_categorical
+    assert implementation("linear", "tabular") is spec and not spec.iterative and spec.steps is None
 
 
 @pytest.mark.parametrize("task", ["binary", "regression"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from advisor.models.registry import find
+from advisor.families import get_family, implementation
 from advisor.models.series import cnn1d, rnn
 from advisor.models.series.cnn1d import SeriesCNNClassifier
 from advisor.models.series.rnn import SeriesRNNClassifier
@@ -17,10 +17,11 @@ SPECS = {"cnn": cnn1d.SPEC, "rnn": rnn.SPEC}
 
 
 def test_registry_finds_the_series_families() -> None:
-    assert find("cnn", "timeseries") is cnn1d.SPEC and find("rnn", "timeseries") is rnn.SPEC
-    for spec in SPECS.values():
-        assert spec.modalities == ("timeseries",) and spec.view == "series" and spec.iterative and spec.uses_gpu
-        assert spec.supports("timeseries", "multiclass") and not spec.supports("timeseries", "regression")
+    assert implementation("cnn", "timeseries") is cnn1d.SPEC and implementation("rnn", "timeseries") is rnn.SPEC
+    for name, spec in SPECS.items():
+        assert spec.view == "series" and spec.steps == "epochs"
+        family = get_family(name)
+        assert family.supports("timeseries", "multiclass") and not family.supports("timeseries", "regression")
     assert cnn1d.SPEC.label == "1-D CNN" and cnn1d.SPEC.inputs == "standardized series (padded + masked)"
     assert rnn.SPEC.label == "GRU / LSTM" and "unequal lengths exact" in rnn.SPEC.inputs
 
@@ -31,7 +32,7 @@ def test_default_is_a_point_of_the_space(name, fields, default_point) -> None:
     spec = SPECS[name]
     fields = dict(fields)
     if fields.pop("recipe", False):
-        fields["recipe"] = recipe_for(name, series_context("binary").profile, gpu=False)
+        fields["recipe"] = recipe_for(get_family(name), series_context("binary").profile, gpu=False)
     ctx = series_context("binary", **fields)
     params = default_point(spec, ctx)
     est = spec.build(params, ctx)
@@ -41,7 +42,7 @@ def test_default_is_a_point_of_the_space(name, fields, default_point) -> None:
     if ctx.recipe is None:
         assert (est.max_epochs, est.patience) == (100, 15)
     else:  # the small-data recipe asks for 300 epochs, capped at 150, and patience 20
-        assert (est.max_epochs, est.patience) == (150, ctx.recipe.early_stopping_patience) == (150, 20)
+        assert (est.max_epochs, est.patience) == (150, ctx.recipe.patience) == (150, 20)
 
 
 def test_defaults_follow_the_data_size() -> None:

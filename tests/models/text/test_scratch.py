@@ -10,6 +10,7 @@ import pytest
 import torch
 from sklearn.metrics import accuracy_score
 
+from advisor.families import get_family, implementation
 from advisor.models.text import scratch
 from advisor.models.text.scratch import UNKNOWN, TextRNNClassifier, build_vocabulary, tokenize
 from tests.models.text.conftest import Recorder
@@ -92,4 +93,6 @@ def test_default_is_a_point_of_the_space(task, context, default_point):
     est = scratch.SPEC.build(params, ctx)
     assert isinstance(est, TextRNNClassifier) and est.n_jobs == ctx.n_jobs and est.random_state == ctx.seed
     assert scratch.SPEC.view_for(ctx) == "texts" and "vocabulary" in scratch.SPEC.inputs_for(ctx)
-    assert scratch.SPEC.supports("text", task) and not scratch.SPEC.supports("text", "regression")
+    family = get_family("rnn")
+    assert family.supports("text", task) and not family.supports("text", "regression")
+    assert implementation("rnn", "text") is scratch.SPEC and scratch.SPEC.steps == "epochs"

@@ -164,9 +164,7 @@ FAMILIES = {
 @pytest.mark.parametrize("head", HEADS)
 def test_default_is_a_point_of_the_space(head, task, context, default_point):
     space, default = FAMILIES[head]
-    spec = ModelSpec(
-        name=head, label=head, modalities=("text",), search_space=space, default_params=default, build=build_tfidf(head)
-    )
+    spec = ModelSpec(label=head, search_space=space, default_params=default, build=build_tfidf(head))
     ctx = context(task)
     params = default_point(spec, ctx)
     est = spec.build(params, ctx)

@@ -15,12 +15,13 @@ from sklearn.datasets import make_blobs, make_classification
 from sklearn.metrics import log_loss, recall_score
 
 from advisor.errors import InvalidArgumentError
-from advisor.models.registry import get as get_family
+from advisor.families import get_family, implementation
 from advisor.models.spec import FitContext
 from advisor.models.torch import MLPClassifier, MLPRegressor
 from advisor.models.torch.mlp import SPEC
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.recipe import recipe_for
+from advisor.rules.recommendation import Activation, Normalization, Optimizer, Schedule
 
 FAST = {"hidden_size": 32, "max_epochs": 20, "batch_size": 32, "learning_rate": 1e-2, "n_jobs": 1, "random_state": 0}
 
@@ -272,7 +273,7 @@ def _ctx(task: str = "binary", rows: int = 10_000, recipe: bool = True, **change
     return FitContext(
         task=task,
         profile=profile,
-        recipe=recipe_for("mlp", profile, gpu=False) if recipe else None,
+        recipe=recipe_for(get_family("mlp"), profile, gpu=False) if recipe else None,
         device="cpu",
         n_jobs=1,
         seed=7,
@@ -280,17 +281,13 @@ def _ctx(task: str = "binary", rows: int = 10_000, recipe: bool = True, **change
 
 
 def test_spec_capabilities() -> None:
-    assert (SPEC.name, SPEC.label, SPEC.modalities) == ("mlp", "PyTorch MLP", ("tabular",))
-    assert SPEC.iterative and SPEC.allow_nan and SPEC.native_categorical and SPEC.uses_gpu
-    assert SPEC.supports("tabular", "regression") and not SPEC.supports("image", "binary")
+    assert SPEC.label == "PyTorch MLP" and SPEC.steps == "epochs" and SPEC.iterative
+    family = get_family("mlp")
+    assert family.supports("tabular", "regression") and not family.supports("image", "binary")
 
 
-def test_spec_is_registered() -> None:
-    try:
-        spec = get_family("mlp")
-    except ImportError as err:  # another family's module is broken or missing: not this family's problem
-        pytest.skip(f"registry could not load every model module: {err}")
-    assert spec is SPEC
+def test_spec_is_the_families_tabular_model() -> None:
+    assert implementation("mlp", "tabular") is SPEC
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
@@ -325,17 +322,17 @@ def test_defaults_map_other_recipes_onto_the_space() -> None:
     ctx = _ctx()
     recipe = replace(
         ctx.recipe,
-        hidden_activation="GELU",
-        normalization="LayerNorm",
-        optimizer="SGD with momentum 0.9",
-        schedule="ReduceLROnPlateau (factor 0.5, patience 3)",
+        activation=Activation.GELU,
+        normalization=Normalization.LAYER,
+        optimizer=Optimizer.SGD,
+        schedule=Schedule.PLATEAU,
         learning_rate=0.05,
         batch_size=100,
     )
     params = SPEC.default_params(replace(ctx, recipe=recipe))
     assert (params["activation"], params["normalization"], params["optimizer"]) == ("gelu", "layernorm", "sgd")
     assert params["schedule"] == "plateau" and params["learning_rate"] == 3e-3 and params["batch_size"] == 128
-    warm = replace(recipe, schedule="linear warmup (6% of steps) then cosine decay")
+    warm = replace(recipe, schedule=Schedule.WARMUP_COSINE)
     assert SPEC.default_params(replace(ctx, recipe=warm))["schedule"] == "warmup_cosine"
 
 

@@ -13,7 +13,7 @@ import torch
 from sklearn.metrics import log_loss
 
 from advisor.errors import WrongTypeError
-from advisor.models.registry import find
+from advisor.families import get_family, implementation
 from advisor.models.vision import cnn
 from advisor.models.vision.cnn import CNNClassifier, ConvNet
 from advisor.models.vision.images import augment, target_size
@@ -144,17 +144,17 @@ def test_spec_default_is_a_point_of_the_space():
     model = cnn.build(default, ctx)
     assert isinstance(model, CNNClassifier)
     assert model.random_state == 7 and model.class_weight == "balanced" and model.max_epochs == 30
-    assert find("cnn", "image") is cnn.SPEC
-    assert cnn.SPEC.view_for(ctx) == "images" and cnn.SPEC.supports("image", "binary")
+    assert implementation("cnn", "image") is cnn.SPEC
+    assert cnn.SPEC.view_for(ctx) == "images" and get_family("cnn").supports("image", "binary")
 
 
 def test_spec_reads_the_recipe_with_an_epoch_cap():
     from advisor.rules.recipe import recipe_for
 
     ctx = image_context()
-    recipe = recipe_for("cnn", ctx.profile, gpu=False)  # small data: 300 epochs, patience 20
+    recipe = recipe_for(get_family("cnn"), ctx.profile, gpu=False)  # small data: 300 epochs, patience 20
     params = cnn.default_params(image_context(recipe=recipe))
-    assert params["max_epochs"] == min(recipe.max_epochs, 60) and params["patience"] == recipe.early_stopping_patience
+    assert params["max_epochs"] == min(recipe.max_epochs, 60) and params["patience"] == recipe.patience
 
 
 def test_history_is_finite(trained):

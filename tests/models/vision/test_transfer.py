@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import torch
 
-from advisor.models.registry import find
+from advisor.families import implementation
 from advisor.models.torch.mlp import MLPClassifier
 from advisor.models.vision import transfer
 from advisor.models.vision.pretrained import ImageEncoder, load_efficientnet
@@ -129,7 +129,7 @@ def test_fine_tuning_learns_a_simple_binary_task():
 
 
 def test_spec_branches_on_the_transfer_strategy():
-    assert find("transformer", "image") is transfer.SPEC
+    assert implementation("transformer", "image") is transfer.SPEC
     for strategy, view in (
         ("feature_extraction", "image_embedding"),
         ("partial_fine_tuning", "images"),
