@@ -32,6 +32,8 @@ from sklearn.utils.validation import (
 from advisor.errors import InvalidArgumentError
 from advisor.models.common import TabularInputTags
 from advisor.models.torch.encoding import EncodedTable, TabularEncoder, is_categorical
+from advisor.models.torch.loop import Outcome, TrainingLoop, standard_callbacks
+from advisor.models.torch.losses import validation_loss
 from advisor.models.torch.modules import ACTIVATIONS, NORMALIZATIONS, TabularMLP, auto_embedding_dim
 from advisor.models.torch.training import (
     DEVICES,
@@ -39,7 +41,6 @@ from advisor.models.torch.training import (
     SCHEDULES,
     TensorTable,
     batch_slices,
-    fit_loop,
     make_optimizer,
     make_schedule,
     predict_outputs,
@@ -92,27 +93,40 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
             criterion = self._criterion(targets[train_rows]).to(self.device_)
             optimizer = make_optimizer(self.optimizer, self.module_, self.learning_rate, self.weight_decay)
             steps = len(list(batch_slices(len(train_rows), self.batch_size)))
-            result = fit_loop(
+            schedule = make_schedule(self.schedule, optimizer, self.max_epochs, steps)
+            loop = TrainingLoop(
                 self.module_,
-                criterion,
                 optimizer,
-                make_schedule(self.schedule, optimizer, self.max_epochs, steps),
-                train,
-                validation,
-                task=self._fitted_task(),
-                target_scale=self._target_scale(),
                 batch_size=self.batch_size,
                 max_epochs=self.max_epochs,
-                patience=self.patience,
                 generator=torch.Generator().manual_seed(seed),
-                progress=progress,
+                callbacks=standard_callbacks(
+                    schedule, patience=self.patience, validated=validation is not None, progress=progress
+                ),
             )
+            loop.fit(len(train_rows), self._batches(*train), criterion, self._validation_loss(validation))
+            result = Outcome.of(loop)
         self.module_.eval()
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
         self.best_val_loss_ = result.best_value
         self.n_epochs_ = result.n_epochs
         return self
+
+    def _batches(self, table: TensorTable, target: torch.Tensor) -> Any:
+        def batch(rows: torch.Tensor) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
+            index = rows.to(self.device_)
+            part = table.rows(index)
+            return (part.numeric, part.categorical), target[index]
+
+        return batch
+
+    def _validation_loss(self, validation: tuple[TensorTable, torch.Tensor] | None) -> Any:
+        if validation is None:
+            return None
+        table, target = validation
+        task, scale = self._fitted_task(), self._target_scale()
+        return lambda: validation_loss(task, predict_outputs(self.module_, table), target, scale)
 
     def _split(self, targets: np.ndarray, eval_set: EvalSet | None, rng: np.random.RandomState) -> tuple[Any, Any]:
         n = len(targets)

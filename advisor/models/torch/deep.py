@@ -8,16 +8,15 @@ early stopping that restores the best epoch, and the fit protocol of every advis
 
     est.fit(X, y, eval_set=(X_val, y_val) | None, progress=callable | None)
 
+Training runs through the one loop every advisor network uses (:mod:`advisor.models.torch.loop`):
 ``progress(epoch, val_log_loss)`` is called after each epoch (True stops training; it may also raise
-``optuna.TrialPruned``, which propagates). During an epoch it is called about once a second as
-``progress(epoch, nan)``: a deadline check only, so a long epoch cannot overrun a time budget.
+``optuna.TrialPruned``, which propagates), and about once a second during an epoch as ``progress(epoch, nan)``:
+a deadline check only, so a long epoch cannot overrun a time budget.
 """
 
 from __future__ import annotations
 
 import copy
-import math
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
@@ -33,13 +32,12 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from advisor.models.torch.base import _threads
-from advisor.models.torch.training import EarlyStopping, batch_slices, make_schedule, resolve_device
+from advisor.models.torch.loop import EpochStart, Outcome, TrainingLoop, standard_callbacks
+from advisor.models.torch.training import batch_slices, make_schedule, resolve_device
 
 __all__ = ["DeepClassifier"]
 
 Progress = Callable[[int, float], bool]
-#: Seconds between mid-epoch deadline checks.
-CHECK_EVERY_S = 1.0
 
 
 class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
@@ -179,82 +177,40 @@ class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
         seed: int,
         progress: Progress | None,
     ) -> None:
+        """The shared loop (:class:`~advisor.models.torch.loop.TrainingLoop`) over this network's batches."""
         module = self.module_
         optimizer = torch.optim.AdamW(self._param_groups(module), lr=self.learning_rate)
         steps = len(list(batch_slices(len(codes), self.batch_size)))
         schedule = make_schedule(self.schedule, optimizer, self.max_epochs, steps)
         generator = torch.Generator().manual_seed(seed)
-        stopper = EarlyStopping(self.patience) if validation is not None else None
         target = torch.as_tensor(codes, dtype=torch.long)
-        self.history_: list[dict[str, Any]] = []
-        for epoch in range(self.max_epochs):
-            start = time.perf_counter()
-            self._on_epoch_start(epoch, module)
-            train_loss, interrupted = self._epoch(
-                X_train, target, optimizer, schedule, weight, generator, epoch, progress
-            )
-            if not math.isfinite(train_loss):
-                raise FloatingPointError(f"training loss became NaN at epoch {epoch}; lower the learning rate")
-            val_loss = self._log_loss(*validation) if validation is not None else None
-            monitored = train_loss if val_loss is None else val_loss
-            schedule.after_epoch(monitored)
-            should_stop = stopper is not None and stopper.update(epoch, monitored, module)
-            self.history_.append(
-                {
-                    "epoch": epoch,
-                    "train_loss": train_loss,
-                    "val_loss": val_loss,
-                    "lr": optimizer.param_groups[0]["lr"],
-                    "seconds": time.perf_counter() - start,
-                }
-            )
-            if interrupted or (progress is not None and progress(epoch, monitored)) or should_stop:
-                break
-        self._keep_best(stopper)
 
-    def _epoch(
-        self,
-        X: Any,
-        target: torch.Tensor,
-        optimizer: torch.optim.Optimizer,
-        schedule: Any,
-        weight: torch.Tensor | None,
-        generator: torch.Generator,
-        epoch: int,
-        progress: Progress | None,
-    ) -> tuple[float, bool]:
-        """One pass over shuffled mini-batches: (mean training loss, stopped early by a deadline)."""
-        self.module_.train()
-        order = torch.randperm(len(target), generator=generator).numpy()
-        total, seen, last_check = 0.0, 0, time.monotonic()
-        for part in batch_slices(len(order), self.batch_size):
-            rows = order[part]
-            inputs = [t.to(self.device_) for t in self._batch(X, rows, train=True, generator=generator)]
-            labels = target[rows].to(self.device_)
-            loss = F.cross_entropy(self.module_(*inputs), labels, weight=weight)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.after_batch()
-            total += float(loss.detach()) * len(rows)
-            seen += len(rows)
-            if progress is not None and time.monotonic() - last_check >= CHECK_EVERY_S:
-                last_check = time.monotonic()
-                if progress(epoch, math.nan):
-                    return total / max(seen, 1), True
-        return total / max(seen, 1), False
+        def batch(rows: torch.Tensor) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
+            index = rows.numpy()
+            inputs = self._batch(X_train, index, train=True, generator=generator)
+            return tuple(t.to(self.device_) for t in inputs), target[index].to(self.device_)
 
-    def _keep_best(self, stopper: EarlyStopping | None) -> None:
-        if stopper is not None and stopper.best_epoch >= 0:
-            stopper.restore(self.module_)
-            self.best_epoch_, self.best_val_loss_ = stopper.best_epoch, stopper.best_value
-        elif self.history_:
-            last = self.history_[-1]
-            self.best_epoch_ = last["epoch"]
-            self.best_val_loss_ = last["train_loss"] if last["val_loss"] is None else last["val_loss"]
-        else:
-            self.best_epoch_, self.best_val_loss_ = -1, math.nan
-        self.n_epochs_ = len(self.history_)
+        callbacks = [
+            EpochStart(self._on_epoch_start),
+            *standard_callbacks(schedule, patience=self.patience, validated=validation is not None, progress=progress),
+        ]
+        loop = TrainingLoop(
+            module,
+            optimizer,
+            batch_size=self.batch_size,
+            max_epochs=self.max_epochs,
+            generator=generator,
+            callbacks=callbacks,
+        )
+        loop.fit(
+            len(codes),
+            batch,
+            lambda output, labels: F.cross_entropy(output, labels, weight=weight),
+            (lambda: self._log_loss(*validation)) if validation is not None else None,
+        )
+        outcome = Outcome.of(loop)
+        self.history_ = outcome.history
+        self.best_epoch_, self.best_val_loss_, self.n_epochs_ = outcome.best_epoch, outcome.best_value, outcome.n_epochs
 
     # ------------------------------------------------------------------ predict
     @torch.no_grad()

@@ -1,41 +1,29 @@
-"""The training loop in small steps: device, optimizer, schedule, one epoch, evaluation, early stopping.
+"""The parts networks train with: device, tensors of a table, mini-batch slices, optimizer, schedule, outputs.
 
-Data lives in plain tensors on the training device and is cut into mini-batches by index (no
-``DataLoader`` workers: on a few CPU cores they cost more than they save for tabular data). Shuffling
-draws from a seeded ``torch.Generator``, so a fit is reproducible.
-
-:func:`fit_loop` ties the steps together: train an epoch, score the validation set, record the epoch in
-the history, report to ``progress`` (which may stop training or raise ``optuna.TrialPruned``), stop
-after ``patience`` epochs without improvement and restore the best epoch's weights.
+Data lives in plain tensors on the training device and is cut into mini-batches by index (no ``DataLoader``
+workers: on a few CPU cores they cost more than they save). The epochs themselves run in the one training
+loop, :class:`advisor.models.torch.loop.TrainingLoop`.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from advisor.models.torch.losses import validation_loss
-
 __all__ = [
     "OPTIMIZERS",
     "SCHEDULES",
-    "EarlyStopping",
     "LRSchedule",
     "TensorTable",
-    "TrainingResult",
     "batch_slices",
-    "fit_loop",
     "make_optimizer",
     "make_schedule",
     "predict_outputs",
     "resolve_device",
-    "train_epoch",
 ]
 
 OPTIMIZERS = ("adamw", "adam", "sgd")
@@ -151,33 +139,6 @@ def _cosine(warmup: int, total: int) -> Callable[[int], float]:
     return factor
 
 
-def train_epoch(
-    module: nn.Module,
-    criterion: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    schedule: LRSchedule,
-    data: TensorTable,
-    target: torch.Tensor,
-    *,
-    batch_size: int,
-    generator: torch.Generator,
-) -> float:
-    """One pass over shuffled mini-batches; returns the mean training loss (NaN if it diverged)."""
-    module.train()
-    order = torch.randperm(len(data), generator=generator).to(data.numeric.device)
-    total = torch.zeros((), device=data.numeric.device)
-    for part in batch_slices(len(data), batch_size):
-        index = order[part]
-        batch = data.rows(index)
-        loss = criterion(module(batch.numeric, batch.categorical), target[index])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.after_batch()
-        total += loss.detach() * len(index)
-    return float(total) / max(1, len(data))
-
-
 @torch.no_grad()
 def predict_outputs(module: nn.Module, data: TensorTable, *, batch_size: int = 8192) -> torch.Tensor:
     """The network's raw outputs (logits or standardized values) in evaluation mode, batch by batch."""
@@ -191,96 +152,3 @@ def predict_outputs(module: nn.Module, data: TensorTable, *, batch_size: int = 8
 def _chunks(data: TensorTable, batch_size: int) -> Iterator[TensorTable]:
     for start in range(0, len(data), batch_size):
         yield data.rows(slice(start, start + batch_size))
-
-
-class EarlyStopping:
-    """Tracks the best monitored value (lower is better), keeps a copy of its weights, says when to stop."""
-
-    def __init__(self, patience: int) -> None:
-        self.patience = patience
-        self.best_value = math.inf
-        self.best_epoch = -1
-        self._best_state: dict[str, torch.Tensor] | None = None
-
-    def update(self, epoch: int, value: float, module: nn.Module) -> bool:
-        """Record this epoch; True when ``patience`` epochs have passed without improvement."""
-        if math.isfinite(value) and value < self.best_value:
-            self.best_value, self.best_epoch = value, epoch
-            self._best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
-        return epoch - self.best_epoch >= self.patience
-
-    def restore(self, module: nn.Module) -> None:
-        """Load the best epoch's weights back into ``module`` (no-op before any finite value)."""
-        if self._best_state is not None:
-            module.load_state_dict(self._best_state)
-
-
-@dataclass
-class TrainingResult:
-    """What a fit produced besides the weights: per-epoch history and the epoch whose weights were kept."""
-
-    history: list[dict[str, Any]] = field(default_factory=list)
-    best_epoch: int = -1
-    best_value: float = math.nan
-
-    @property
-    def n_epochs(self) -> int:
-        return len(self.history)
-
-
-def fit_loop(
-    module: nn.Module,
-    criterion: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    schedule: LRSchedule,
-    train: tuple[TensorTable, torch.Tensor],
-    validation: tuple[TensorTable, torch.Tensor] | None,
-    *,
-    task: str,
-    target_scale: float,
-    batch_size: int,
-    max_epochs: int,
-    patience: int,
-    generator: torch.Generator,
-    progress: Callable[[int, float], bool] | None = None,
-) -> TrainingResult:
-    """Train for up to ``max_epochs`` epochs and keep the best epoch's weights.
-
-    The monitored value is the validation loss (:func:`~advisor.models.torch.losses.validation_loss`);
-    without a validation set it is the training loss, and training runs all epochs (no early stopping).
-    Raises ``FloatingPointError`` when the training loss stops being finite.
-    """
-    result = TrainingResult()
-    stopper = EarlyStopping(patience) if validation is not None else None
-    for epoch in range(max_epochs):
-        start = time.perf_counter()
-        train_loss = train_epoch(
-            module, criterion, optimizer, schedule, *train, batch_size=batch_size, generator=generator
-        )
-        if not math.isfinite(train_loss):
-            raise FloatingPointError(f"training loss became NaN at epoch {epoch}; lower the learning rate")
-        val_loss = None
-        if validation is not None:
-            val_loss = validation_loss(task, predict_outputs(module, validation[0]), validation[1], target_scale)
-        monitored = train_loss if val_loss is None else val_loss
-        schedule.after_epoch(monitored)
-        should_stop = stopper is not None and stopper.update(epoch, monitored, module)
-        result.history.append(
-            {
-                "epoch": epoch,
-                "train_loss": train_loss,
-                "val_loss": val_loss,
-                "lr": optimizer.param_groups[0]["lr"],
-                "seconds": time.perf_counter() - start,
-            }
-        )
-        if (progress is not None and progress(epoch, monitored)) or should_stop:
-            break
-    if stopper is not None and stopper.best_epoch >= 0:
-        stopper.restore(module)
-        result.best_epoch, result.best_value = stopper.best_epoch, stopper.best_value
-    elif result.history:  # no validation set (or never a finite value): the last epoch's weights stay
-        last = result.history[-1]
-        result.best_epoch = last["epoch"]
-        result.best_value = last["train_loss"] if last["val_loss"] is None else last["val_loss"]
-    return result
