@@ -12,10 +12,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from advisor.benchmarking.costs import FitCost, measure_inference, model_size_bytes, money
-from advisor.benchmarking.objective import ModelClock
+from advisor.benchmarking.objective import ModelClock, PreparedData, metrics_of, take
 from advisor.benchmarking.results import FamilyResult
+from advisor.benchmarking.state import RunState, loss_of
+from advisor.families import Family, families, get_family, implementation
 from advisor.metrics import compute_metrics
-from advisor.models.persistence import AdvisorModel
+from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext
 
 __all__ = ["InputAverage", "RawInput", "build_ensemble"]
@@ -114,3 +116,88 @@ def build_ensemble(
         "money": money(fit.wall_s, price_per_hour),
     }
     return model, metrics, costs
+
+
+class EnsembleSteps(RunState):
+    """Building the plan's ensembles (a step of the runner; see :class:`~advisor.benchmarking.state.RunState`)."""
+
+    def ensemble(self, name: str) -> None:
+        """Combine, for each member the ensemble family declares, the finished family of its roles with the best
+        validation loss (each on its own input); nothing is refitted."""
+        picks = ensemble_members(get_family(name), self.finals)
+        if picks is None:
+            roles = " and ".join("/".join(sorted(r.value for r in roles)) for roles in get_family(name).members)
+            self.skipped[name] = f"needs a finished model of each of: {roles}"
+            return
+        members = [self.finals[m] for m in picks]
+        try:
+            model, test_metrics, costs = build_ensemble(
+                name,
+                members,
+                [self._test_input(m) for m, _ in members],
+                take(self.dataset.X, self.splits.test),
+                self.y[self.splits.test],
+                self.task,
+                self.labels,
+                self.context(name),
+                self.clock,
+                self.price_per_hour,
+            )
+        except Exception as exc:
+            self.skipped[name] = f"ensemble failed: {type(exc).__name__}: {exc}"[:300]
+            return
+        path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
+        reason = f"averages the final {' and '.join(picks)} models"
+        trained = " and ".join(f"{m.family}: {r.trained_on}" for m, r in members)
+        self.finals[name] = (
+            model,
+            self._family_result(
+                name,
+                None,
+                test_metrics,
+                costs,
+                str(path),
+                reason=reason,
+                inputs=reason,
+                trained=(trained, min(r.train_rows or 0 for _, r in members) or None),
+                val_metrics=self._average_val_metrics(list(picks)),
+                members=tuple(picks),
+            ),
+        )
+
+    def _average_val_metrics(self, members: list[str]) -> dict[str, float]:
+        """The ensemble's validation metrics: its members' validation predictions averaged on the rows they share."""
+        preds = [self.val_predictions.get(m) for m in members]
+        if any(p is None for p in preds):
+            return {}
+        rows = preds[0].rows  # type: ignore[union-attr]
+        for p in preds[1:]:
+            rows = np.intersect1d(rows, p.rows)  # type: ignore[union-attr]
+        if len(rows) == 0:
+            return {}
+        values = np.mean([p.values[np.searchsorted(p.rows, rows)] for p in preds], axis=0)  # type: ignore[union-attr]
+        return metrics_of(values, self.y[rows], _metric_data(self))
+
+    def _test_input(self, model: AdvisorModel) -> Any:
+        """A member's test rows in its own (already built) input, so scoring never re-encodes."""
+        spec = implementation(model.family, self.modality)
+        assert spec is not None
+        return take(self.data_for(spec.view_for(self.context(model.family))).X, self.splits.test)
+
+
+def ensemble_members(ensemble: Family, finals: dict[str, tuple[AdvisorModel, FamilyResult]]) -> tuple[str, ...] | None:
+    """Per member role set of ``ensemble``, the finished family of those roles with the lowest validation loss
+    (None if a member has no candidate)."""
+    declared = families()
+    picks = []
+    for roles in ensemble.members:
+        able = [n for n in finals if n in declared and declared[n].role in roles]
+        if not able:
+            return None
+        picks.append(min(able, key=lambda n: loss_of(finals[n][1])))
+    return tuple(picks)
+
+
+def _metric_data(run: RunState) -> PreparedData:
+    """Just enough of a PreparedData to compute metrics (task, labels and the user's metric)."""
+    return PreparedData(None, run.y, run.splits, run.labels, run.task, run.metric)

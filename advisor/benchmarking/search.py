@@ -1,0 +1,247 @@
+"""The search of one family: its trials within its window, then its refit on train + validation (or on as many
+rows as fit, or its best trial's own model) and one score on test."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import optuna
+
+from advisor.benchmarking.costs import FitCost, measure_inference, money
+from advisor.benchmarking.objective import (
+    PRUNER_STARTUP_TRIALS,
+    PreparedData,
+    TrialOutcome,
+    fit_final,
+    run_trial,
+    score_final,
+    take,
+)
+from advisor.benchmarking.splits import subsample_rows
+from advisor.benchmarking.state import RunState
+from advisor.benchmarking.studies import (
+    FamilyStudy,
+    interrupted,
+    open_study,
+)
+from advisor.benchmarking.views import View
+from advisor.errors import AdvisorError
+from advisor.families import get_family, implementation
+from advisor.models.persistence import AdvisorModel, save_model
+from advisor.models.spec import FitContext, ModelSpec
+
+__all__ = ["SearchSteps"]
+
+
+#: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
+RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
+
+
+class SearchSteps(RunState):
+    """Searching and refitting families (a step of the runner; see :class:`~advisor.benchmarking.state.RunState`)."""
+
+    def search_and_refit(self, name: str, window_end: float | None = None) -> None:
+        """Search the family within its window (or ``window_end``), then refit its best trial."""
+        spec = implementation(name, self.modality)
+        if spec is None or not get_family(name).supports(self.modality, self.task):
+            self.skipped[name] = (
+                f"cannot run on {self.modality} {self.task} data"
+                if spec is not None
+                else f"no model of this family is registered for {self.modality} data"
+            )
+            return
+        ctx = self.context(name)
+        try:
+            data = self.data_for(spec.view_for(ctx), name)
+        except AdvisorError as exc:  # this family's input cannot be built from the data: skip it, say why
+            self.skipped[name] = exc.problem
+            return
+        window_end = self._window_end(name) if window_end is None else window_end
+        study = self.studies.get(name) or open_study(self.writer, name, self.seed, spec, ctx, self.strategy)
+        self.studies[name] = study
+        outcomes = self._search(study, spec, ctx, name, window_end, data)
+        completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+        if not completed:
+            self.skipped[name] = (
+                "no trial finished within its share of the budget"
+                if outcomes
+                else "the budget ran out before this family started"
+            )
+            return
+        best = min(completed, key=lambda t: t.value)
+        if name in self.finals and self.finals[name][1].best_trial == best.number:
+            return  # a second round found nothing better: keep the final model
+        self.skipped.pop(name, None)
+        self._refit(name, spec, ctx, best, window_end, data)
+
+    def use_leftover(self, names: list[str]) -> None:
+        """Time left after every family had its window goes to the family with the best validation loss."""
+        if not self.policy.leftover_worth_it():
+            return
+        finished = [n for n in names if n in self.finals and self.finals[n][1].best_value is not None]
+        if not finished:
+            return
+        best = min(finished, key=lambda n: self.finals[n][1].best_value)  # type: ignore[arg-type, return-value]
+        self.notes.append(f"{self.policy.left():.1f}s left after the plan went to {best}")
+        self.search_and_refit(best, window_end=self.policy.search_end)
+
+    def _search(
+        self,
+        study: FamilyStudy,
+        spec: ModelSpec,
+        ctx: FitContext,
+        name: str,
+        window_end: float | None,
+        data: PreparedData,
+    ) -> list[TrialOutcome]:
+        target = self.trial_targets.get(name)
+        done = _finished_count(study)
+        outcomes: list[TrialOutcome] = []
+        durations: list[float] = [
+            t.duration.total_seconds()
+            for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+            if t.duration
+        ]
+        while target is None or done < target:
+            trial_deadline = self.policy.trial_deadline(window_end, durations, len(outcomes), spec.iterative)
+            if trial_deadline is False:
+                break
+            start = time.monotonic()
+            can_prune = len(durations) >= PRUNER_STARTUP_TRIALS
+            outcome = run_trial(
+                study.study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour, can_prune
+            )
+            study.save_finished()
+            outcomes.append(outcome)
+            done += 1
+            self.trials_done += 1
+            if outcome.state == "COMPLETE":
+                durations.append(time.monotonic() - start)
+                self._keep_if_best(name, outcome)
+            self._emit("search", name, target)
+        return outcomes
+
+    def _keep_if_best(self, name: str, outcome: TrialOutcome) -> None:
+        """Keep this call's best trial of each family in memory: its model and validation predictions."""
+        if outcome.value is None:
+            return
+        if outcome.value < self.best.get(name, float("inf")):
+            self.best[name] = outcome.value
+            self.best_outcomes[name] = outcome
+
+    def _refit(
+        self,
+        name: str,
+        spec: ModelSpec,
+        ctx: FitContext,
+        best: optuna.trial.FrozenTrial,
+        window_end: float | None,
+        data: PreparedData,
+    ) -> None:
+        """Refit the best trial on train + validation and score it on test; when the refit cannot fit the budget,
+        score the trial's own model instead (trained on the training rows only), and say so."""
+        costs_attr = best.user_attrs.get("costs", {})
+        outcome = self.best_outcomes.get(name)
+        outcome = outcome if outcome is not None and outcome.number == best.number else None
+        trial_rows = (outcome.train_rows if outcome else None) or _trial_rows(data)
+        per_row = float(costs_attr.get("fit_wall_s") or 0.0) / max(trial_rows, 1)
+        rows, deadline = self._refit_rows(window_end, per_row, trial_rows)
+        try:
+            if deadline is False and outcome is not None and outcome.estimator is not None:
+                est, fit_cost = outcome.estimator, _trial_fit_cost(costs_attr)
+                trained_on, n_rows = f"train only ({trial_rows:,} rows): the search trial's own model", trial_rows
+                self.notes.append(
+                    f"{name}: scored the search trial's model; a refit on train + validation (about "
+                    f"{per_row * len(self.splits.train_val):.1f}s) did not fit in the "
+                    f"{self.policy.refit_time_left(window_end):.1f}s its window had left"
+                )
+            else:
+                self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on {len(rows):,} rows")
+                n_steps = costs_attr.get("n_steps")
+                est, fit_cost = fit_final(
+                    spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows
+                )
+                trained_on, n_rows = _rows_text(len(rows), len(self.splits.train_val)), len(rows)
+            test_metrics, costs = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
+        except Exception as exc:  # the refit itself failed: report it, keep the search results
+            self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
+            return
+        view = self.view_of(name, spec)
+        metadata = {"params": dict(best.params), "trial": best.number, "trained_on": trained_on, "rows": n_rows}
+        model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata, self.form)
+        costs = self._end_to_end_costs(model, view, costs)
+        path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
+        result = self._family_result(
+            name,
+            best,
+            test_metrics,
+            costs,
+            str(path),
+            inputs=self._inputs(name, spec, view),
+            trained=(trained_on, n_rows),
+        )
+        self.finals[name] = (model, result)
+        if outcome is not None and outcome.predictions is not None:
+            self.val_predictions[name] = outcome.predictions
+
+    def _refit_rows(
+        self, window_end: float | None, per_row_s: float, trial_rows: int
+    ) -> tuple[np.ndarray, float | bool | None]:
+        """The rows of the refit and its deadline: every train + validation row when the estimate fits, else as
+        many as fit (a stratified subsample, if clearly more than the trial had), else (False) none."""
+        rows = self.splits.train_val
+        deadline = self.policy.refit_deadline(window_end, per_row_s * len(rows))
+        if deadline is not False:
+            return rows, deadline
+        fit = self.policy.affordable_rows(per_row_s, window_end)
+        if fit < 1.2 * trial_rows:
+            return rows, False
+        rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
+        return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
+
+    def _inputs(self, name: str, spec: ModelSpec, view: View) -> str:
+        return spec.inputs_for(self.context(name)) or view.description
+
+    def _end_to_end_costs(self, model: AdvisorModel, view: View, costs: dict[str, Any]) -> dict[str, Any]:
+        """For images, text and series, time predictions from raw data (encoders and feature extraction
+        included), and charge a frozen encoder's time on the training rows to the model's fit time."""
+        if not view.raw_input:
+            return costs
+        out = dict(costs)
+        raw_test = take(self.dataset.X, self.splits.test)
+        start = time.perf_counter()
+        limit = min(RAW_PROBE_S, RAW_PROBE_SHARE * (self.budget.seconds or RAW_PROBE_S / RAW_PROBE_SHARE))
+        inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=limit)
+        self.clock.add(time.perf_counter() - start)
+        out.update(inference.to_dict())
+        out["inference_from"] = "raw input"
+        if view.embedding:
+            share = len(self.splits.train_val) / max(self.splits.n_rows, 1)
+            embed_s = float(view.embedding.get("seconds") or 0.0) * share
+            out["embed_s"] = round(embed_s, 3)
+            out["embed_items_per_s"] = view.embedding.get("items_per_s")
+            out["fit_wall_s"] = (out.get("fit_wall_s") or 0.0) + embed_s
+            out["money"] = money(out["fit_wall_s"], self.price_per_hour)
+        return out
+
+
+def _trial_rows(data: PreparedData) -> int:
+    """Rows a trial fits on: the training part, or a cross-validation fold's training rows."""
+    return len(data.splits.folds[0][0]) if data.splits.cross_validated else len(data.splits.train)
+
+
+def _rows_text(n: int, trainval: int) -> str:
+    if n >= trainval:
+        return f"train + validation ({n:,} rows)"
+    return f"a stratified {n:,} of the {trainval:,} train + validation rows (what fit the budget)"
+
+
+def _trial_fit_cost(costs: dict[str, Any]) -> FitCost:
+    return FitCost(*(float(costs.get(k) or 0.0) for k in ("fit_wall_s", "fit_cpu_s", "peak_memory_mb")))
+
+
+def _finished_count(study: FamilyStudy) -> int:
+    """Trials that finished (complete, pruned, or failed on their own; not ones a killed process left)."""
+    return sum(1 for t in study.get_trials() if t.state.is_finished() and not interrupted(t))
