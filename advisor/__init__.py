@@ -12,10 +12,10 @@ models or serve the app, so ``import advisor`` stays fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError
+from advisor.lazy import attach
 
 __version__ = "0.1.0"
 
@@ -24,7 +24,7 @@ _EXPORTS = {
     "profile": "advisor.api",
     "recommend": "advisor.api",
     "benchmark": "advisor.api",
-    "benchmark_suite": "advisor.api",
+    "benchmark_suite": "advisor.suite.runner",
     "load_model": "advisor.api",
     "refit": "advisor.api",
     "register_family": "advisor.families",
@@ -43,22 +43,6 @@ _EXPORTS = {
     "SuiteEntry": "advisor.suite",
     "SuiteResult": "advisor.suite",
 }
-_SUBMODULES = (
-    "api",
-    "benchmarking",
-    "data",
-    "datasets",
-    "errors",
-    "estimators",
-    "families",
-    "hardware",
-    "metrics",
-    "models",
-    "profiling",
-    "rules",
-    "suite",
-    "trials",
-)
 
 __all__ = [
     "AdvisorClassifier",
@@ -118,7 +102,7 @@ if TYPE_CHECKING:
         suite,
         trials,
     )
-    from advisor.api import benchmark, benchmark_suite, load, load_model, profile, recommend, refit, trials_dashboard
+    from advisor.api import benchmark, load, load_model, profile, recommend, refit, trials_dashboard
     from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.benchmarking.config import ModelConfig
     from advisor.data import Dataset, Modality
@@ -127,18 +111,6 @@ if TYPE_CHECKING:
     from advisor.profiling import DatasetProfile
     from advisor.rules import Constraints, Recommendation
     from advisor.suite import SuiteEntry, SuiteResult
+    from advisor.suite.runner import benchmark_suite
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"advisor.{name}")
-    else:
-        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

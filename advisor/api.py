@@ -18,7 +18,7 @@ from advisor.profiling import DatasetProfile, profile
 from advisor.profiling.checks import check_answerable
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["benchmark", "benchmark_suite", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
+__all__ = ["benchmark", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from advisor.benchmarking import BenchmarkResult, Budget, ProgressEvent
     from advisor.benchmarking.config import ModelConfig
     from advisor.models.persistence import AdvisorModel
-    from advisor.suite import SuiteResult
-    from advisor.suite.events import SuiteEvent
-    from advisor.suite.sources import SuiteSource
     from advisor.trials import TrialsDashboard
 
 
@@ -151,76 +148,6 @@ def benchmark(
         families=families,
         price_per_hour=price_per_hour,
         on_progress=on_progress,
-        refit_full=refit_full,
-        sampler=sampler,
-        pruner=pruner,
-    )
-
-
-def benchmark_suite(
-    entries_or_path: SuiteSource,
-    out_dir: str | Path = "advisor-runs/suite",
-    jobs: int = 1,
-    *,
-    budget: Budget | float | dict[str, Any] | None = None,
-    seed: int | None = None,
-    target: str | None = None,
-    modality: str | None = None,
-    families: list[str] | None = None,
-    price_per_hour: float | None = None,
-    title: str | None = None,
-    reports: str | list[str] | tuple[str, ...] | None = ("html", "md", "json"),
-    propose_targets: bool = False,
-    drop_empty_columns: bool = False,
-    on_progress: Callable[[SuiteEvent], None] | None = None,
-    task: str | None = None,
-    metric: str | None = None,
-    refit_full: bool | None = None,
-    sampler: str | None = None,
-    pruner: str | None = None,
-) -> SuiteResult:
-    """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
-
-    ``entries_or_path`` is a suite file (YAML or TOML, see ``docs/suites.md``), a folder of datasets,
-    a path or bundled dataset name, an :class:`advisor.SuiteEntry`, or a list of these. Each dataset
-    is benchmarked with :func:`benchmark` in its own run folder ``out_dir/<dataset>``; ``out_dir/suite.json``
-    records every dataset's status (pending, running, done, failed, skipped), worker pid, timings and
-    error. A dataset that fails (bad input or a bug) is recorded and the others go on.
-
-    ``budget``, ``seed``, ``target``, ``modality``, ``task``, ``metric``, ``families`` and ``price_per_hour``
-    apply to every dataset whose suite entry does not set its own (and override the suite file's top-level
-    values); the budget defaults to 60 seconds per dataset. ``task`` and ``metric`` are as in :func:`benchmark`
-    (a metric must fit each dataset's task, else that dataset fails with the reason); ``refit_full``
-    (default: the suite file's, else True) refits each dataset's chosen model on all rows; ``sampler`` and
-    ``pruner`` name the Optuna sampler and pruner (as in :func:`benchmark`). A dataset needs a
-    target: its own (``.ts`` files, image folders, bundled datasets), the entry's, ``target``, or, with
-    ``propose_targets=True``, the one the CLI would propose (recorded in the state's notes). Rerunning with
-    the same ``out_dir`` reuses finished results whose dataset, target, seed, budget, task, metric and
-    ``refit_full`` match, and resumes the rest.
-    ``reports`` (``"html,md,json"``, a list, or ``None``) go to ``out_dir/reports``.
-
-    >>> result = advisor.benchmark_suite(["diabetes", "credit_g"], budget=30, jobs=2)  # doctest: +SKIP
-    >>> result.summary()                                                               # doctest: +SKIP
-    """
-    from advisor.suite.runner import benchmark_suite as run_suite
-
-    return run_suite(
-        entries_or_path,
-        out_dir,
-        jobs,
-        budget=budget,
-        seed=seed,
-        target=target,
-        modality=modality,
-        families=families,
-        price_per_hour=price_per_hour,
-        title=title,
-        reports=reports,
-        propose_targets=propose_targets,
-        drop_empty_columns=drop_empty_columns,
-        on_progress=on_progress,
-        task=task,
-        metric=metric,
         refit_full=refit_full,
         sampler=sampler,
         pruner=pruner,

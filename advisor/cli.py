@@ -371,9 +371,9 @@ def _run_suite(
     """Benchmark every dataset with bars on stderr, then print the summary table and the report paths."""
     from contextlib import nullcontext
 
-    from advisor.api import benchmark_suite
     from advisor.benchmarking import Budget
     from advisor.suite.console import SuiteProgress, render_suite_summary
+    from advisor.suite.runner import benchmark_suite
 
     budget = Budget(seconds=options.budget, trials=options.trials) if options.budget or options.trials else None
     display = nullcontext(None) if as_json else SuiteProgress(err)

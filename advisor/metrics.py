@@ -24,6 +24,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from advisor.errors import InvalidArgumentError
+from advisor.numbers import finite_or_none
 
 __all__ = [
     "METRICS_BY_TASK",
@@ -184,7 +185,7 @@ def scorer_value(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         value = float(scorer(fixed, rows, y_true))
-    return value if math.isfinite(value) else None
+    return finite_or_none(value)
 
 
 def compute_metrics(

@@ -178,7 +178,7 @@ def run_trial(
     trial = study.ask()
     try:
         params = spec.search_space(trial, ctx)  # type: ignore[misc]
-        evaluated = _evaluate(spec, params, ctx, data, trial, deadline, clock, can_prune)
+        evaluated = _evaluate(_TrialRun(spec, params, ctx, data, trial, deadline, clock, can_prune))
         loss, metrics, costs = evaluated.loss, evaluated.metrics, evaluated.costs
         if not math.isfinite(loss):
             raise FloatingPointError(f"validation {objective_metric(data.task)} is {loss}")
@@ -207,6 +207,23 @@ def run_trial(
 
 
 @dataclass(frozen=True)
+class _TrialRun:
+    """One trial's evaluation: the family's spec and sampled parameters, the data, the trial and its limits."""
+
+    spec: ModelSpec
+    params: dict[str, Any]
+    ctx: FitContext
+    data: PreparedData
+    trial: optuna.Trial
+    deadline: float | None
+    clock: ModelClock
+    can_prune: bool = True
+
+    def fit(self, X: Any, y: np.ndarray, eval_set: tuple[Any, np.ndarray], reporter: Reporter) -> tuple[Any, FitCost]:
+        return _fit(self.spec, self.params, self.ctx, X, y, eval_set, reporter, self.clock)
+
+
+@dataclass(frozen=True)
 class _Evaluated:
     loss: float
     metrics: dict[str, float]
@@ -216,41 +233,24 @@ class _Evaluated:
     predictions: Predictions
 
 
-def _evaluate(
-    spec: ModelSpec,
-    params: dict[str, Any],
-    ctx: FitContext,
-    data: PreparedData,
-    trial: optuna.Trial,
-    deadline: float | None,
-    clock: ModelClock,
-    can_prune: bool = True,
-) -> _Evaluated:
+def _evaluate(run: _TrialRun) -> _Evaluated:
+    data = run.data
     if data.splits.cross_validated:
-        return _evaluate_cv(spec, params, ctx, data, trial, deadline, clock, can_prune)
+        return _evaluate_cv(run)
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
-    every = GBM_REPORT_EVERY if spec.steps == "rounds" else 1
-    reporter = Reporter(trial, deadline, every, warmup_steps(spec), can_prune=can_prune)
-    est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
-    loss, metrics, values = score_model(est, X_va, y_va, data, clock)
-    costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    every = GBM_REPORT_EVERY if run.spec.steps == "rounds" else 1
+    reporter = Reporter(run.trial, run.deadline, every, warmup_steps(run.spec), can_prune=run.can_prune)
+    est, fit_cost = run.fit(X_tr, y_tr, (X_va, y_va), reporter)
+    loss, metrics, values = score_model(est, X_va, y_va, data, run.clock)
+    costs = probe_costs(est, fit_cost, X_va, run.ctx, run.clock, n_single=TRIAL_PROBE_ROWS)
     costs["n_steps"] = _steps_used(est)
     costs["stopped_by_deadline"] = reporter.stopped_by_deadline
     predictions = Predictions(np.asarray(data.splits.val), values)
     return _Evaluated(loss, metrics, costs, est, len(data.splits.train), predictions)
 
 
-def _evaluate_cv(
-    spec: ModelSpec,
-    params: dict[str, Any],
-    ctx: FitContext,
-    data: PreparedData,
-    trial: optuna.Trial,
-    deadline: float | None,
-    clock: ModelClock,
-    can_prune: bool = True,
-) -> _Evaluated:
+def _evaluate_cv(run: _TrialRun) -> _Evaluated:
     """k-fold cross-validation for small data: prune between folds on the running mean loss."""
     losses: list[float] = []
     fold_metrics: list[dict[str, float]] = []
@@ -259,26 +259,28 @@ def _evaluate_cv(
     rows: list[np.ndarray] = []
     values: list[np.ndarray] = []
     est: Any = None
+    data = run.data
     for k, (tr, va) in enumerate(data.splits.folds):
         X_tr, y_tr = data.rows(tr)
         X_va, y_va = data.rows(va)
-        est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), Reporter(None, deadline), clock)
-        loss, metrics, fold_values = score_model(est, X_va, y_va, data, clock)
+        est, fit_cost = run.fit(X_tr, y_tr, (X_va, y_va), Reporter(None, run.deadline))
+        loss, metrics, fold_values = score_model(est, X_va, y_va, data, run.clock)
         losses.append(loss)
         fold_metrics.append(metrics)
         fits.append(fit_cost)
         steps.append(_steps_used(est))
         rows.append(np.asarray(va))
         values.append(fold_values)
-        trial.report(float(np.mean(losses)), k)
-        if can_prune and trial.should_prune():
+        run.trial.report(float(np.mean(losses)), k)
+        if run.can_prune and run.trial.should_prune():
             raise optuna.TrialPruned(f"pruned after fold {k + 1} (mean loss {np.mean(losses):.4g})")
     mean_fit = FitCost(
         float(np.mean([f.wall_s for f in fits])),
         float(np.mean([f.cpu_s for f in fits])),
         float(max(f.peak_memory_mb for f in fits)),
     )
-    costs = probe_costs(est, mean_fit, data.rows(data.splits.folds[-1][1])[0], ctx, clock, n_single=TRIAL_PROBE_ROWS)
+    X_last = data.rows(data.splits.folds[-1][1])[0]
+    costs = probe_costs(est, mean_fit, X_last, run.ctx, run.clock, n_single=TRIAL_PROBE_ROWS)
     known = [s for s in steps if s is not None]
     costs["n_steps"] = int(np.median(known)) if known else None
     costs["cv_folds"] = len(fits)

@@ -21,11 +21,7 @@ from advisor.benchmarking.objective import (
 )
 from advisor.benchmarking.splits import subsample_rows
 from advisor.benchmarking.state import RunState
-from advisor.benchmarking.studies import (
-    FamilyStudy,
-    interrupted,
-    open_study,
-)
+from advisor.benchmarking.studies import FamilyStudy, interrupted
 from advisor.benchmarking.views import View
 from advisor.errors import AdvisorError
 from advisor.families import get_family, implementation
@@ -59,7 +55,7 @@ class SearchSteps(RunState):
             self.skipped[name] = exc.problem
             return
         window_end = self._window_end(name) if window_end is None else window_end
-        study = self.studies.get(name) or open_study(self.writer, name, self.seed, spec, ctx, self.strategy)
+        study = self.studies.get(name) or FamilyStudy(self.writer, name, self.seed, spec, ctx, self.strategy)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end, data)
         completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))

@@ -36,7 +36,6 @@ __all__ = [
     "SearchStrategy",
     "TrialWriter",
     "interrupted",
-    "open_study",
     "quiet_optuna",
     "trial_records",
 ]
@@ -263,18 +262,6 @@ class FamilyStudy:
 
     def get_trials(self, states: tuple[optuna.trial.TrialState, ...] | None = None) -> list[optuna.trial.FrozenTrial]:
         return self.study.get_trials(deepcopy=False, states=states)
-
-
-def open_study(
-    writer: TrialWriter,
-    name: str,
-    seed: int,
-    spec: ModelSpec,
-    ctx: FitContext,
-    strategy: SearchStrategy | None = None,
-) -> FamilyStudy:
-    """Create or resume the family's study (see :class:`FamilyStudy`)."""
-    return FamilyStudy(writer, name, seed, spec, ctx, strategy)
 
 
 def _lower(value: Any) -> Any:

@@ -24,17 +24,6 @@ from advisor.families.family import Family, Role
 if TYPE_CHECKING:
     from advisor.models.spec import ModelSpec
 
-__all__ = [
-    "ENTRY_POINT_GROUP",
-    "all_implementations",
-    "applicable",
-    "families",
-    "get_family",
-    "implementation",
-    "register_family",
-    "require_implementation",
-    "with_role",
-]
 
 ENTRY_POINT_GROUP = "advisor.families"
 _REGISTERED: dict[str, Family] = {}

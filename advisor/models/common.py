@@ -7,7 +7,7 @@ follows the fit protocol of :mod:`advisor.models.spec`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d, validate_data
 
 __all__ = [
+    "InputTags",
     "TabularInputTags",
+    "TextInputTags",
     "categorical_columns",
     "encode_classes",
     "n_threads",
@@ -90,14 +92,28 @@ def n_threads(n_jobs: int | None) -> int:
     return max(1, int(effective_n_jobs(n_jobs)))
 
 
-class TabularInputTags:
-    """Mixin: the estimator takes NaN and pandas categorical columns (scikit-learn input tags).
+class InputTags:
+    """Mixin: set scikit-learn input tags from the class's ``_input_tags`` (e.g. ``{"allow_nan": True}``).
 
     Put it before ``BaseEstimator`` in the bases so its ``__sklearn_tags__`` wraps BaseEstimator's.
     """
 
+    _input_tags: ClassVar[dict[str, bool]] = {}
+
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()  # type: ignore[misc]
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
+        for name, value in self._input_tags.items():
+            setattr(tags.input_tags, name, value)
         return tags
+
+
+class TabularInputTags(InputTags):
+    """Mixin: the estimator takes NaN and pandas categorical columns."""
+
+    _input_tags: ClassVar[dict[str, bool]] = {"allow_nan": True, "categorical": True}
+
+
+class TextInputTags(InputTags):
+    """Mixin: the estimator takes a sequence of strings, not a 2-D array."""
+
+    _input_tags: ClassVar[dict[str, bool]] = {"two_d_array": False, "string": True}

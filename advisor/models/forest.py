@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.utils.class_weight import compute_class_weight
 
+from advisor.models.params import estimator_params
 from advisor.models.preprocessing import PreprocessedClassifier, PreprocessedRegressor
 from advisor.models.spec import FitContext, ModelSpec
 
@@ -29,6 +30,7 @@ CHUNK = 25
 CHUNK_SECONDS = 1.0
 
 
+@estimator_params
 class _Forest:
     """Grows the forest in chunks of trees when given ``progress``, so a deadline can stop it.
 
@@ -36,6 +38,12 @@ class _Forest:
     runner refits with the same number of trees. Growing in chunks with ``warm_start`` gives the same
     trees as one fit (scikit-learn advances the random state for the trees already grown).
     """
+
+    n_estimators: int = 200
+    min_samples_leaf: int = 1
+    max_depth: int | None = None
+    n_jobs: int | None = None
+    random_state: int | np.random.RandomState | None = None
 
     _encoding = "ordinal"
 
@@ -74,51 +82,22 @@ class _Forest:
         }
 
 
+@estimator_params
 class ForestClassifier(_Forest, PreprocessedClassifier):
     """Random forest classifier."""
 
-    def __init__(
-        self,
-        *,
-        n_estimators: int = 200,
-        max_features: str | float | None = "sqrt",
-        min_samples_leaf: int = 1,
-        max_depth: int | None = None,
-        class_weight: str | dict | None = None,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.n_estimators = n_estimators
-        self.max_features = max_features
-        self.min_samples_leaf = min_samples_leaf
-        self.max_depth = max_depth
-        self.class_weight = class_weight
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    max_features: str | float | None = "sqrt"
+    class_weight: str | dict | None = None
 
     def _make_model(self) -> RandomForestClassifier:
         return RandomForestClassifier(**self._forest_params(), class_weight=self.class_weight)
 
 
+@estimator_params
 class ForestRegressor(_Forest, PreprocessedRegressor):
     """Random forest regressor."""
 
-    def __init__(
-        self,
-        *,
-        n_estimators: int = 200,
-        max_features: str | float | None = 1.0,
-        min_samples_leaf: int = 1,
-        max_depth: int | None = None,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.n_estimators = n_estimators
-        self.max_features = max_features
-        self.min_samples_leaf = min_samples_leaf
-        self.max_depth = max_depth
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    max_features: str | float | None = 1.0
 
     def _make_model(self) -> RandomForestRegressor:
         return RandomForestRegressor(**self._forest_params())
@@ -145,15 +124,9 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
 def build(params: dict[str, Any], ctx: FitContext) -> ForestClassifier | ForestRegressor:
     if ctx.is_classification:
         return ForestClassifier(
-            **params, class_weight="balanced" if ctx.class_weight else None, n_jobs=ctx.n_jobs, random_state=ctx.seed
+            **params, class_weight="balanced" if ctx.class_weight else None, **ctx.placement(device=False)
         )
-    return ForestRegressor(**params, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+    return ForestRegressor(**params, **ctx.placement(device=False))
 
 
-RANDOM_FOREST = ModelSpec(
-    label="Random forest",
-    steps="trees",  # grows trees in chunks, so deadlines can stop it
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
-)
+RANDOM_FOREST = ModelSpec("Random forest", search_space, default_params, build, steps="trees")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import lightgbm as lgb
 import numpy as np
@@ -39,7 +39,8 @@ from advisor.models.common import (
     seed_from,
     validate_features,
 )
-from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.params import estimator_params
+from advisor.models.spec import EvalSet, FitContext, ModelSpec, Progress
 
 __all__ = [
     "MAX_ROUNDS",
@@ -48,6 +49,8 @@ __all__ = [
     "XGBoostClassifier",
     "XGBoostRegressor",
 ]
+
+B = TypeVar("B", bound="_Boosting")
 
 MAX_ROUNDS = 2000  # boosting rounds in a search; early stopping picks the number actually used
 EARLY_STOPPING_ROUNDS = 50
@@ -77,6 +80,24 @@ class _Rounds:
         return stop
 
 
+#: Each library's (objective, validation metric) for a multiclass, binary and regression target.
+_LIGHTGBM_OBJECTIVES = {
+    "multiclass": ("multiclass", "multi_logloss"),
+    "binary": ("binary", "binary_logloss"),
+    "regression": ("regression", "rmse"),
+}
+_XGBOOST_OBJECTIVES = {
+    "multiclass": ("multi:softprob", "mlogloss"),
+    "binary": ("binary:logistic", "logloss"),
+    "regression": ("reg:squarederror", "rmse"),
+}
+
+
+def _target_kind(n_classes: int) -> str:
+    """'multiclass', 'binary' or 'regression' (``n_classes`` is 0 for regression)."""
+    return "multiclass" if n_classes > 2 else "binary" if n_classes == 2 else "regression"
+
+
 def _plain_number(dtype: Any) -> bool:
     return (
         pd.api.types.is_numeric_dtype(dtype)
@@ -97,8 +118,18 @@ def _recode(column: pd.Series, categories: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
+@estimator_params
 class _Boosting(TabularInputTags, BaseEstimator, ABC):
     """What the four boosting estimators share: input preparation, fit flow, checks, tags."""
+
+    n_estimators: int = 100
+    subsample: float = 1.0
+    colsample_bytree: float = 1.0
+    reg_alpha: float = 0.0
+    class_weight: str | dict | None = None
+    early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS
+    n_jobs: int | None = None
+    random_state: int | np.random.RandomState | None = None
 
     _classifier = False
 
@@ -161,13 +192,7 @@ class _Boosting(TabularInputTags, BaseEstimator, ABC):
             raise ValueError(f"early_stopping_rounds must be None or >= 0, got {self.early_stopping_rounds!r}.")
 
     # ------------------------------------------------------------------ fit
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        eval_set: tuple[Any, Any] | None = None,
-        progress: Callable[[int, float], bool] | None = None,
-    ) -> _Boosting:
+    def fit(self, X: Any, y: Any, eval_set: EvalSet | None = None, progress: Progress | None = None) -> _Boosting:
         """Fit; with ``eval_set`` report the validation loss each round and stop early (module docstring)."""
         self._check_params()
         data = self._prepare(X, reset=True)
@@ -238,45 +263,16 @@ class _BoostingRegressor(RegressorMixin, _Boosting):
 
 
 # ---------------------------------------------------------------------------------------- LightGBM
+@estimator_params
 class _LightGBM(_Boosting):
-    def __init__(
-        self,
-        *,
-        n_estimators: int = 100,
-        learning_rate: float = 0.1,
-        num_leaves: int = 31,
-        max_depth: int = -1,
-        min_child_samples: int = 20,
-        subsample: float = 1.0,
-        colsample_bytree: float = 1.0,
-        reg_alpha: float = 0.0,
-        reg_lambda: float = 0.0,
-        class_weight: str | dict | None = None,
-        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.max_depth = max_depth
-        self.min_child_samples = min_child_samples
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.class_weight = class_weight
-        self.early_stopping_rounds = early_stopping_rounds
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    learning_rate: float = 0.1
+    num_leaves: int = 31
+    max_depth: int = -1
+    min_child_samples: int = 20
+    reg_lambda: float = 0.0
 
     def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
-        if n_classes > 2:
-            objective, metric = "multiclass", "multi_logloss"
-        elif n_classes == 2:
-            objective, metric = "binary", "binary_logloss"
-        else:
-            objective, metric = "regression", "rmse"
+        objective, metric = _LIGHTGBM_OBJECTIVES[_target_kind(n_classes)]
         params: dict[str, Any] = {
             "objective": objective,
             "metric": metric,
@@ -339,39 +335,14 @@ class LightGBMRegressor(_BoostingRegressor, _LightGBM):
 
 
 # ---------------------------------------------------------------------------------------- XGBoost
+@estimator_params
 class _XGBoost(_Boosting):
-    def __init__(
-        self,
-        *,
-        n_estimators: int = 100,
-        learning_rate: float = 0.3,
-        max_depth: int = 6,
-        min_child_weight: float = 1.0,
-        subsample: float = 1.0,
-        colsample_bytree: float = 1.0,
-        reg_alpha: float = 0.0,
-        reg_lambda: float = 1.0,
-        max_bin: int = 256,
-        class_weight: str | dict | None = None,
-        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-        device: str = "cpu",
-    ) -> None:
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.max_depth = max_depth
-        self.min_child_weight = min_child_weight
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.max_bin = max_bin
-        self.class_weight = class_weight
-        self.early_stopping_rounds = early_stopping_rounds
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.device = device
+    learning_rate: float = 0.3
+    max_depth: int = 6
+    min_child_weight: float = 1.0
+    reg_lambda: float = 1.0
+    max_bin: int = 256
+    device: str = "cpu"
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -379,12 +350,7 @@ class _XGBoost(_Boosting):
             raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}.")
 
     def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
-        if n_classes > 2:
-            objective, metric = "multi:softprob", "mlogloss"
-        elif n_classes == 2:
-            objective, metric = "binary:logistic", "logloss"
-        else:
-            objective, metric = "reg:squarederror", "rmse"
+        objective, metric = _XGBOOST_OBJECTIVES[_target_kind(n_classes)]
         threads = n_threads(self.n_jobs)
         params: dict[str, Any] = {
             "objective": objective,
@@ -449,6 +415,11 @@ def _class_weight(ctx: FitContext) -> str | None:
     return "balanced" if ctx.is_classification and ctx.class_weight else None
 
 
+#: The default of the shared sampling and L1 parameters (a point of :func:`_sampling_and_regularization`; each
+#: library keeps its own L2 default).
+_SAMPLING_DEFAULT = {"subsample": 0.8, "colsample_bytree": 0.8, "reg_alpha": 1e-8}
+
+
 def _sampling_and_regularization(trial: Any) -> dict[str, Any]:
     """The part of the LightGBM and XGBoost spaces they share (suggested after the library-specific part)."""
     return {
@@ -470,22 +441,19 @@ def lightgbm_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
 
 
 def lightgbm_default(ctx: FitContext) -> dict[str, Any]:
-    return {
-        "learning_rate": 0.05,
-        "num_leaves": 31,
-        "min_child_samples": 20,
-        "subsample": 0.8,
-        "colsample_bytree": 0.8,
-        "reg_alpha": 1e-8,
-        "reg_lambda": 1e-8,
-    }
+    return {"learning_rate": 0.05, "num_leaves": 31, "min_child_samples": 20, **_SAMPLING_DEFAULT, "reg_lambda": 1e-8}
+
+
+def _build(classifier: type[B], regressor: type[B], params: dict[str, Any], ctx: FitContext, **extra: Any) -> B:
+    """Up to MAX_ROUNDS rounds (early stopping picks how many), class weights from the context, its placement."""
+    params = {"n_estimators": MAX_ROUNDS, **params, **ctx.placement(device=False), **extra}
+    if ctx.is_classification:
+        return classifier(**params, class_weight=_class_weight(ctx))
+    return regressor(**params)
 
 
 def lightgbm_build(params: dict[str, Any], ctx: FitContext) -> _LightGBM:
-    params = {"n_estimators": MAX_ROUNDS, **params}
-    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
-    cls = LightGBMClassifier if ctx.is_classification else LightGBMRegressor
-    return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+    return _build(LightGBMClassifier, LightGBMRegressor, params, ctx)
 
 
 def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
@@ -498,15 +466,7 @@ def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
 
 
 def xgboost_default(ctx: FitContext) -> dict[str, Any]:
-    return {
-        "learning_rate": 0.05,
-        "max_depth": 6,
-        "min_child_weight": 1.0,
-        "subsample": 0.8,
-        "colsample_bytree": 0.8,
-        "reg_alpha": 1e-8,
-        "reg_lambda": 1.0,
-    }
+    return {"learning_rate": 0.05, "max_depth": 6, "min_child_weight": 1.0, **_SAMPLING_DEFAULT, "reg_lambda": 1.0}
 
 
 def xgboost_embedding_default(ctx: FitContext) -> dict[str, Any]:
@@ -516,11 +476,8 @@ def xgboost_embedding_default(ctx: FitContext) -> dict[str, Any]:
 
 
 def xgboost_build(params: dict[str, Any], ctx: FitContext) -> _XGBoost:
-    params = {"n_estimators": MAX_ROUNDS, **params}
-    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
-    cls = XGBoostClassifier if ctx.is_classification else XGBoostRegressor
     device = "cuda" if str(ctx.device).startswith("cuda") else "cpu"
-    return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed, device=device)
+    return _build(XGBoostClassifier, XGBoostRegressor, params, ctx, device=device)
 
 
 _NOTES = (
@@ -529,18 +486,6 @@ _NOTES = (
     "Class imbalance (ctx.class_weight): balanced sample weights.",
 )
 
-LIGHTGBM = ModelSpec(
-    label="LightGBM",
-    steps="rounds",
-    search_space=lightgbm_space,
-    default_params=lightgbm_default,
-    build=lightgbm_build,
-)
+LIGHTGBM = ModelSpec("LightGBM", lightgbm_space, lightgbm_default, lightgbm_build, steps="rounds")
 
-XGBOOST = ModelSpec(
-    label="XGBoost",
-    steps="rounds",
-    search_space=xgboost_space,
-    default_params=xgboost_default,
-    build=xgboost_build,
-)
+XGBOOST = ModelSpec("XGBoost", xgboost_space, xgboost_default, xgboost_build, steps="rounds")

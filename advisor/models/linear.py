@@ -79,9 +79,4 @@ def build(params: dict[str, Any], ctx: FitContext) -> LinearClassifier | LinearR
     return LinearRegressor(**params)
 
 
-LINEAR = ModelSpec(
-    label="Logistic / ridge regression",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
-)
+LINEAR = ModelSpec("Logistic / ridge regression", search_space, default_params, build)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
     import optuna
@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from advisor.profiling.profile import DatasetProfile
     from advisor.rules.recommendation import TrainingRecipe
 
-__all__ = ["FitContext", "ModelSpec", "Progress", "Steps"]
+__all__ = ["EvalSet", "FitContext", "ModelSpec", "Progress", "Steps", "network_build"]
+
+E = TypeVar("E")
+
+
+#: The validation rows an iterative model monitors: ``(X_val, y_val)``.
+EvalSet = tuple[Any, Any]
 
 
 class Progress(Protocol):
@@ -51,6 +57,22 @@ class FitContext:
     @property
     def is_classification(self) -> bool:
         return self.task in ("binary", "multiclass")
+
+    def placement(self, *, device: bool = True) -> dict[str, Any]:
+        """The estimator arguments that place a model on this machine and seed it: ``device`` (networks and
+        XGBoost), ``n_jobs`` and ``random_state``."""
+        where: dict[str, Any] = {"device": self.device} if device else {}
+        return {**where, "n_jobs": self.n_jobs, "random_state": self.seed}
+
+
+def network_build(cls: Callable[..., E]) -> Callable[[dict[str, Any], FitContext], E]:
+    """The ``build`` of a family whose estimator takes its parameters plus the context's placement."""
+
+    def build(params: dict[str, Any], ctx: FitContext) -> E:
+        return cls(**params, **ctx.placement())
+
+    build.__doc__ = f"An unfitted {getattr(cls, '__name__', cls)} on the context's device, threads and seed."
+    return build
 
 
 #: What an iterative model's steps are: boosting rounds, epochs, or chunks of trees (None: not iterative).

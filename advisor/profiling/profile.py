@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-__all__ = [
-    "ColumnProfile",
-    "DatasetProfile",
-    "ImageStats",
-    "SeriesStats",
-    "TextStats",
-]
+from advisor.numbers import jsonable
 
 ROLES = ("numeric", "categorical", "text", "datetime", "id", "constant", "empty")
 
@@ -220,7 +213,7 @@ class DatasetProfile:
     # ------------------------------------------------------------------ serialization
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN and infinities become ``None``)."""
-        return _clean(asdict(self))
+        return jsonable(asdict(self))
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
@@ -248,14 +241,3 @@ def _metric(metric: str | None, task: str | None) -> str | None:
     from advisor.metrics import resolve_metric
 
     return resolve_metric(metric, task)
-
-
-def _clean(value: Any) -> Any:
-    """Recursively replace non-finite floats with None and tuples with lists."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import Any
 
@@ -12,6 +11,7 @@ import pandas as pd
 from advisor.data.dataset import Dataset, Modality
 from advisor.errors import WrongTypeError
 from advisor.metrics import resolve_metric
+from advisor.numbers import finite_or_none
 from advisor.profiling.columns import column_profiles, sample_frame
 from advisor.profiling.modalities import image_stats, series_stats, text_stats
 from advisor.profiling.profile import ColumnProfile, DatasetProfile
@@ -51,10 +51,10 @@ def profile(dataset: Dataset, task: str | None = None, metric: str | None = None
         "rows": dataset.n_rows,
         "n_classes": target.n_classes,
         "class_counts": target.class_counts,
-        "imbalance_ratio": _finite(target.imbalance_ratio),
+        "imbalance_ratio": finite_or_none(target.imbalance_ratio),
         "min_class_count": target.min_class_count,
-        "samples_per_class": _finite(target.samples_per_class),
-        "target_skewness": _finite(target.skewness),
+        "samples_per_class": finite_or_none(target.samples_per_class),
+        "target_skewness": finite_or_none(target.skewness),
     }
     builder = _BUILDERS[dataset.modality]
     return DatasetProfile(**base, **builder(dataset))
@@ -113,10 +113,10 @@ def _moment_summary(columns: tuple[ColumnProfile, ...]) -> dict[str, float | Non
     skews = [c.skewness for c in columns if c.skewness is not None]
     kurts = [c.kurtosis for c in columns if c.kurtosis is not None]
     return {
-        "skewness_mean": _finite(float(np.mean(skews))) if skews else None,
-        "skewness_max_abs": _finite(float(np.max(np.abs(skews)))) if skews else None,
-        "kurtosis_mean": _finite(float(np.mean(kurts))) if kurts else None,
-        "kurtosis_max": _finite(float(np.max(kurts))) if kurts else None,
+        "skewness_mean": finite_or_none(float(np.mean(skews))) if skews else None,
+        "skewness_max_abs": finite_or_none(float(np.max(np.abs(skews)))) if skews else None,
+        "kurtosis_mean": finite_or_none(float(np.mean(kurts))) if kurts else None,
+        "kurtosis_max": finite_or_none(float(np.max(kurts))) if kurts else None,
     }
 
 
@@ -129,9 +129,3 @@ def _memory(frame: pd.DataFrame, sample: pd.DataFrame) -> int:
     scale = len(frame) / max(len(sample), 1)
     deep = sample[objects].memory_usage(index=False, deep=True) * scale
     return int(shallow.drop(labels=objects).sum() + deep.sum())
-
-
-def _finite(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return float(value) if math.isfinite(value) else None

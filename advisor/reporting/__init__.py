@@ -10,8 +10,9 @@ The pieces: :mod:`.model` (the one model of the results every format renders), :
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from advisor.lazy import attach
 
 _EXPORTS = {
     "write_reports": "advisor.reporting.write",
@@ -58,14 +59,4 @@ if TYPE_CHECKING:
     )
     from advisor.reporting.write import FORMATS, load_report, render_json, schema, write_reports
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'advisor.reporting' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import InvalidArgumentError
+from advisor.numbers import is_number
 from advisor.reporting.model import DatasetReport, SuiteReport, SummaryRow, dataset_report
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def pareto_chart(result: BenchmarkResult | DatasetReport, cost: str = "fit_wall_
     d = _report(result)
     if cost not in COST_LABELS:
         raise InvalidArgumentError(f"Unknown cost {cost!r} for a Pareto chart.", f"Use one of {sorted(COST_LABELS)}.")
-    rows = [r for r in d.leaderboard if _num(r.get("score")) and _num(r["costs"].get(cost))]
+    rows = [r for r in d.leaderboard if is_number(r.get("score")) and is_number(r["costs"].get(cost))]
     fig = _figure(f"{d.dataset}: test {d.metric} vs {COST_LABELS[cost]}")
     for kind in _kinds(rows):
         group = [r for r in rows if r["kind"] == kind]
@@ -126,7 +127,7 @@ def history_chart(result: BenchmarkResult | DatasetReport) -> go.Figure:
     d = _report(result)
     fig = _figure(f"{d.dataset}: optimization history (best validation {d.objective} so far)")
     for i, family in enumerate(_history_families(d)):
-        points = [h for h in d.history if h["family"] == family and _num(h.get("best_so_far"))]
+        points = [h for h in d.history if h["family"] == family and is_number(h.get("best_so_far"))]
         fig.add_trace(
             go.Scatter(
                 x=[h["trial"] for h in points],
@@ -153,7 +154,7 @@ def leaderboard_chart(result: BenchmarkResult | DatasetReport) -> go.Figure:
     import plotly.graph_objects as go
 
     d = _report(result)
-    rows = [r for r in reversed(d.leaderboard) if _num(r.get("score"))]
+    rows = [r for r in reversed(d.leaderboard) if is_number(r.get("score"))]
     fig = _figure(f"{d.dataset}: test {d.metric} ({_better(d)})", height=max(260, 60 + 42 * len(rows)))
     fig.add_trace(
         go.Bar(
@@ -191,7 +192,7 @@ def costs_chart(result: BenchmarkResult | DatasetReport) -> go.Figure:
     fig.update_layout(_layout(f"{d.dataset}: costs per family", height=max(420, 180 + 60 * len(rows))))
     for i, (key, label, scale) in enumerate(panels):
         row, col = divmod(i, 2)
-        values = [r["costs"].get(key) * scale if _num(r["costs"].get(key)) else None for r in rows]
+        values = [r["costs"].get(key) * scale if is_number(r["costs"].get(key)) else None for r in rows]
         fig.add_trace(
             go.Bar(
                 x=values,
@@ -258,7 +259,7 @@ def dataset_figures(result: BenchmarkResult | DatasetReport) -> list[Chart]:
         Chart(f"{d.key}-pareto-fit", "Pareto front: score vs fit time", pareto_chart(d, "fit_wall_s")),
         Chart(f"{d.key}-pareto-latency", "Pareto front: score vs latency", pareto_chart(d, "latency_p50_ms")),
     ]
-    if any(_num(h.get("best_so_far")) for h in d.history):
+    if any(is_number(h.get("best_so_far")) for h in d.history):
         charts.append(Chart(f"{d.key}-history", "Optimization history", history_chart(d)))
     charts.append(Chart(f"{d.key}-costs", "Costs per family", costs_chart(d)))
     return charts
@@ -337,13 +338,9 @@ def _regret_text(row: SummaryRow) -> str:
     return f"  {row.best} beat {row.recommended} by {row.regret:.4f} {row.metric}"
 
 
-def _num(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _log_axis(values: Sequence[Any]) -> bool:
     """A log axis when all values are positive and span more than two decades."""
-    nums = [float(v) for v in values if _num(v)]
+    nums = [float(v) for v in values if is_number(v)]
     return bool(nums) and min(nums) > 0 and max(nums) / min(nums) > 100.0
 
 
@@ -443,7 +440,7 @@ def _categories(fig: go.Figure) -> dict[str, list[str]]:
 def _positions(values: Sequence[Any], ref: str, categories: dict[str, list[str]]) -> list[float]:
     if ref in categories:
         return [float(categories[ref].index(str(v))) if v is not None else math.nan for v in values]
-    return [float(v) if _num(v) else math.nan for v in values]
+    return [float(v) if is_number(v) else math.nan for v in values]
 
 
 def _colors(value: Any, n: int, default: str) -> list[Any]:
@@ -534,7 +531,7 @@ def _draw_bar(
     if not cats:
         return
     where = _positions(cats, pair[1] if horizontal else pair[0], categories)
-    lengths = [float(v) if _num(v) else 0.0 for v in (num_values or ())]
+    lengths = [float(v) if is_number(v) else 0.0 for v in (num_values or ())]
     width = 0.8 / slot[1]
     where = [w - 0.4 + width * (slot[0] + 0.5) for w in where]
     colors = _colors(trace.marker.color, len(cats), default)
@@ -574,7 +571,7 @@ def _ticks(target: Any, axis: Any) -> None:
     if axis.type == "log":
         target.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         target.set_minor_formatter(NullFormatter())
-    elif _num(axis.dtick):
+    elif is_number(axis.dtick):
         target.set_major_locator(MultipleLocator(float(axis.dtick)))
 
 

@@ -30,6 +30,9 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from advisor.benchmarking.costs import COST_KEYS
+from advisor.numbers import is_number, jsonable
+
 if TYPE_CHECKING:
     from advisor.benchmarking.results import BenchmarkResult
 
@@ -52,17 +55,6 @@ SCHEMA_VERSION = "1.1"
 PARETO_COSTS = ("fit_wall_s", "latency_p50_ms")
 
 #: Per-family cost keys copied into each leaderboard row (units: s, s, MB, ms, ms, ms, bytes, -, money).
-COST_KEYS = (
-    "fit_wall_s",
-    "fit_cpu_s",
-    "peak_memory_mb",
-    "batch_ms_per_1k",
-    "latency_p50_ms",
-    "latency_p95_ms",
-    "model_size_bytes",
-    "device",
-    "money",
-)
 
 
 @dataclass(frozen=True)
@@ -123,7 +115,7 @@ class DatasetReport:
         return next((r for r in self.leaderboard if r["family"] == family), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return jsonable(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DatasetReport:
@@ -157,7 +149,7 @@ class SummaryRow:
     chosen: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -176,7 +168,7 @@ class SuiteReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (non-finite floats become ``None``) matching ``report.schema.json``."""
-        return _clean(asdict(self))
+        return jsonable(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SuiteReport:
@@ -225,7 +217,7 @@ def dataset_report(result: BenchmarkResult, key: str | None = None) -> DatasetRe
         higher_is_better=bool(result.higher_is_better),
         objective=_objective(result.task),
         seed=int(result.seed),
-        budget=_clean(dict(result.budget or {})),
+        budget=jsonable(dict(result.budget or {})),
         started=str(result.started),
         finished=str(result.finished),
         wall_s=float(result.wall_s),
@@ -233,27 +225,27 @@ def dataset_report(result: BenchmarkResult, key: str | None = None) -> DatasetRe
         device=str(result.device),
         run_dir=str(result.run_dir),
         storage=str(result.storage),
-        hardware=_clean(hardware),
+        hardware=jsonable(hardware),
         versions=versions,
         price_per_hour=price,
         run_money=None if price is None else float(result.wall_s) / 3600.0 * float(price),
         recommended=_recommended(result),
-        verdict=_clean(asdict(result.verdict)),
-        leaderboard=tuple(_clean(row) for row in leaderboard),
+        verdict=jsonable(asdict(result.verdict)),
+        leaderboard=tuple(jsonable(row) for row in leaderboard),
         not_measured=tuple(
-            _clean({"family": f.family, "label": f.label, "kind": f.kind, "status": f.status, "reason": f.reason})
+            jsonable({"family": f.family, "label": f.label, "kind": f.kind, "status": f.status, "reason": f.reason})
             for f in result.families
             if f.status != "ok"
         ),
         pareto={cost: pareto_families(leaderboard, cost, result.higher_is_better) for cost in PARETO_COSTS},
-        history=tuple(_clean(row) for row in _history(result)),
-        recommendation=_clean(result.recommendation) if result.recommendation else None,
-        profile=_clean(result.profile) if result.profile else None,
+        history=tuple(jsonable(row) for row in _history(result)),
+        recommendation=jsonable(result.recommendation) if result.recommendation else None,
+        profile=jsonable(result.profile) if result.profile else None,
         notes=tuple(str(n) for n in result.notes),
-        embeddings=_clean(dict(result.embeddings or {})),
+        embeddings=jsonable(dict(result.embeddings or {})),
         chosen=result.best_family,
         choice=str(result.choice or ""),
-        deployed=_clean(dict(result.deployed or {})),
+        deployed=jsonable(dict(result.deployed or {})),
     )
 
 
@@ -309,7 +301,7 @@ def pareto_families(rows: list[dict[str, Any]] | tuple[dict[str, Any], ...], cos
     points = [
         (r["family"], sign * float(r["score"]), float(r["costs"][cost]))
         for r in rows
-        if _number(r.get("score")) and _number(r.get("costs", {}).get(cost))
+        if is_number(r.get("score")) and is_number(r.get("costs", {}).get(cost))
     ]
     front = [
         (c, name)
@@ -362,7 +354,7 @@ def _history(result: BenchmarkResult) -> list[dict[str, Any]]:
     rows = []
     best: dict[str, float] = {}
     for t in sorted(result.trials, key=lambda t: (t.family, t.number)):
-        if t.state == "COMPLETE" and _number(t.value):
+        if t.state == "COMPLETE" and is_number(t.value):
             best[t.family] = min(best.get(t.family, math.inf), float(t.value))  # type: ignore[arg-type]
         rows.append(
             {
@@ -394,15 +386,11 @@ def _objective(task: str) -> str:
 
 def _money(value: Any, price: float | None) -> float | None:
     """A family's money cost, only when a price per hour was given."""
-    return None if price is None or not _number(value) else float(value)
+    return None if price is None or not is_number(value) else float(value)
 
 
 def _score(row: dict[str, Any] | None) -> float | None:
-    return float(row["score"]) if row is not None and _number(row.get("score")) else None
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(row["score"]) if row is not None and is_number(row.get("score")) else None
 
 
 def _slug(name: str) -> str:
@@ -428,16 +416,3 @@ def _advisor_version() -> str:
     from advisor import __version__
 
     return __version__
-
-
-def _clean(value: Any) -> Any:
-    """Recursively: non-finite floats -> None, tuples -> lists, numpy scalars -> Python, keys -> str."""
-    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str)):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value

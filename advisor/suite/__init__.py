@@ -14,8 +14,9 @@ its threads (``worker.init_worker``) before numpy, torch or the boosting librari
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from advisor.lazy import attach
 
 _EXPORTS = {
     "DEFAULT_OUT": "advisor.suite.runner",
@@ -56,14 +57,4 @@ if TYPE_CHECKING:
     from advisor.suite.sources import collect
     from advisor.suite.suitefile import read_suite_file
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'advisor.suite' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

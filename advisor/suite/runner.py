@@ -62,7 +62,29 @@ def benchmark_suite(
     sampler: str | None = None,
     pruner: str | None = None,
 ) -> SuiteResult:
-    """Benchmark several datasets; see :func:`advisor.benchmark_suite`."""
+    """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
+
+    ``source`` is a suite file (YAML or TOML, see ``docs/suites.md``), a folder of datasets, a path or
+    bundled dataset name, an :class:`advisor.SuiteEntry`, or a list of these. Each dataset is benchmarked
+    with :func:`advisor.benchmark` in its own run folder ``out_dir/<dataset>``; ``out_dir/suite.json`` records
+    every dataset's status (pending, running, done, failed, skipped), worker pid, timings and error. A
+    dataset that fails (bad input or a bug) is recorded and the others go on.
+
+    ``budget``, ``seed``, ``target``, ``modality``, ``task``, ``metric``, ``families`` and ``price_per_hour``
+    apply to every dataset whose suite entry does not set its own (and override the suite file's top-level
+    values); the budget defaults to 60 seconds per dataset. ``task`` and ``metric`` are as in
+    :func:`advisor.benchmark` (a metric must fit each dataset's task, else that dataset fails with the
+    reason); ``refit_full`` (default: the suite file's, else True) refits each dataset's chosen model on all
+    rows; ``sampler`` and ``pruner`` name the Optuna sampler and pruner (as in :func:`advisor.benchmark`).
+    A dataset needs a target: its own (``.ts`` files, image folders, bundled datasets), the entry's,
+    ``target``, or, with ``propose_targets=True``, the one the CLI would propose (recorded in the state's
+    notes). Rerunning with the same ``out_dir`` reuses finished results whose dataset, target, seed, budget,
+    task, metric and ``refit_full`` match, and resumes the rest.
+    ``reports`` (``"html,md,json"``, a list, or ``None``) go to ``out_dir/reports``.
+
+    >>> result = advisor.benchmark_suite(["diabetes", "credit_g"], budget=30, jobs=2)  # doctest: +SKIP
+    >>> result.summary()                                                               # doctest: +SKIP
+    """
     t0 = time.monotonic()
     workers = _check_jobs(jobs)
     formats = parse_formats(reports)

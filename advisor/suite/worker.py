@@ -85,6 +85,14 @@ def run_job(job: Job, emit: SuiteCallback, index: int, total: int, *, cores: int
     emit(SuiteEvent("start", job.name, index, total, budget=job.budget, pid=pid))
     notes: list[str] = []
     target = job.target
+
+    def outcome(status: str, **fields: Any) -> JobOutcome:
+        ended = datetime.now(UTC).isoformat()
+        wall_s = round(time.monotonic() - t0, 3)
+        return JobOutcome(
+            job.slug, status, pid, started.isoformat(), ended, wall_s, target=target, notes=tuple(notes), **fields
+        )
+
     try:
         dataset = load_job_dataset(job, notes)
         target = dataset.target
@@ -92,47 +100,11 @@ def run_job(job: Job, emit: SuiteCallback, index: int, total: int, *, cores: int
             emit(SuiteEvent("note", job.name, index, total, message=note, pid=pid))
         result_path = _benchmark(job, dataset, emit, index, total, cores)
     except AdvisorError as exc:
-        return _failed(job, pid, started, t0, target, notes, str(exc), "input", None)
+        return outcome("failed", error=str(exc), error_kind="input")
     except Exception as exc:  # a bug: keep its traceback in the suite state, go on with the others
-        message = f"{type(exc).__name__}: {exc}"
-        return _failed(job, pid, started, t0, target, notes, message, "bug", traceback.format_exc())
-    return JobOutcome(
-        job.slug,
-        "done",
-        pid,
-        started.isoformat(),
-        datetime.now(UTC).isoformat(),
-        round(time.monotonic() - t0, 3),
-        target=target,
-        notes=tuple(notes),
-        result_path=str(result_path),
-    )
-
-
-def _failed(
-    job: Job,
-    pid: int,
-    started: datetime,
-    t0: float,
-    target: str | None,
-    notes: list[str],
-    error: str,
-    kind: str,
-    trace: str | None,
-) -> JobOutcome:
-    return JobOutcome(
-        job.slug,
-        "failed",
-        pid,
-        started.isoformat(),
-        datetime.now(UTC).isoformat(),
-        round(time.monotonic() - t0, 3),
-        target=target,
-        notes=tuple(notes),
-        error=error,
-        error_kind=kind,
-        traceback=trace[-MAX_TRACEBACK_CHARS:] if trace else None,
-    )
+        trace = traceback.format_exc()[-MAX_TRACEBACK_CHARS:]
+        return outcome("failed", error=f"{type(exc).__name__}: {exc}", error_kind="bug", traceback=trace)
+    return outcome("done", result_path=str(result_path))
 
 
 def _benchmark(job: Job, dataset: Dataset, emit: SuiteCallback, index: int, total: int, cores: int | None) -> Path:

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
+from advisor.models.params import estimator_params
 from advisor.models.series.common import SeriesNetwork, default_batch_size, fixed_params, length_mask
-from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.spec import FitContext, ModelSpec, network_build
 from advisor.models.torch.base import check_integer, check_number
+from advisor.models.torch.spaces import ConvSpace
 
 if TYPE_CHECKING:
     import optuna
@@ -36,6 +38,7 @@ __all__ = ["SPEC", "MaskedBatchNorm1d", "SeriesCNN", "SeriesCNNClassifier", "bui
 KERNEL_SIZES = (7, 5, 3)
 
 
+@estimator_params
 class SeriesCNNClassifier(SeriesNetwork):
     """A 1-D CNN over standardized, padded and masked series of shape (channels, length).
 
@@ -56,42 +59,13 @@ class SeriesCNNClassifier(SeriesNetwork):
         As in :class:`~advisor.models.torch.deep.DeepClassifier`.
     """
 
-    def __init__(
-        self,
-        *,
-        n_blocks: int = 3,
-        width: int = 64,
-        dropout: float = 0.2,
-        augment: bool = False,
-        max_length: int = 2000,
-        learning_rate: float = 3e-3,
-        weight_decay: float = 1e-3,
-        batch_size: int = 32,
-        max_epochs: int = 100,
-        patience: int = 15,
-        schedule: str = "cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.n_blocks = n_blocks
-        self.width = width
-        self.dropout = dropout
-        self.augment = augment
-        self.max_length = max_length
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    n_blocks: int = 3
+    width: int = 64
+    dropout: float = 0.2
+    augment: bool = False
+    max_length: int = 2000
+    learning_rate: float = 3e-3
+    weight_decay: float = 1e-3
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -169,23 +143,12 @@ class SeriesCNN(nn.Module):
 
 
 # ---------------------------------------------------------------------- the "cnn" family on series
-BATCH_SIZES = (16, 32, 64)
-WIDTHS = (32, 64)
-_RANGES = {"learning_rate": (3e-4, 3e-2), "weight_decay": (1e-5, 1e-2), "dropout": (0.0, 0.5)}
+SPACE = ConvSpace(widths=(32, 64), batch_sizes=(16, 32, 64), augment=(False, True))
 
 
 def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
     """Depth, width, regularization, optimization and augmentation; epochs, patience and class weights fixed."""
-    tuned = {
-        "learning_rate": trial.suggest_float("learning_rate", *_RANGES["learning_rate"], log=True),
-        "n_blocks": trial.suggest_int("n_blocks", 2, 3),
-        "width": trial.suggest_categorical("width", WIDTHS),
-        "dropout": trial.suggest_float("dropout", *_RANGES["dropout"]),
-        "weight_decay": trial.suggest_float("weight_decay", *_RANGES["weight_decay"], log=True),
-        "batch_size": trial.suggest_categorical("batch_size", BATCH_SIZES),
-        "augment": trial.suggest_categorical("augment", (False, True)),
-    }
-    return {**tuned, **fixed_params(ctx)}
+    return {**SPACE.suggest(trial), **fixed_params(ctx)}
 
 
 def default_params(ctx: FitContext) -> dict[str, Any]:
@@ -203,17 +166,15 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
     }
 
 
-def build(params: dict[str, Any], ctx: FitContext) -> SeriesCNNClassifier:
-    """An unfitted :class:`SeriesCNNClassifier` on the context's device, threads and seed."""
-    return SeriesCNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+build = network_build(SeriesCNNClassifier)
 
 
 SPEC = ModelSpec(
-    label="1-D CNN",
+    "1-D CNN",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
     view="series",
     inputs="standardized series (padded + masked)",
 )

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
+from advisor.models.params import estimator_params
 from advisor.models.series.common import SeriesNetwork, default_batch_size, fixed_params, length_mask
 from advisor.models.series.inputs import n_items, series_at
-from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.spec import FitContext, ModelSpec, network_build
 from advisor.models.torch.base import check_choice, check_integer, check_number
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ TARGET_STEPS = 64
 CLIP_NORM = 1.0
 
 
+@estimator_params
 class SeriesRNNClassifier(SeriesNetwork):
     """A GRU or LSTM over standardized series of shape (channels, length), unequal lengths handled exactly.
 
@@ -67,46 +69,14 @@ class SeriesRNNClassifier(SeriesNetwork):
         As in :class:`~advisor.models.torch.deep.DeepClassifier`.
     """
 
-    def __init__(
-        self,
-        *,
-        cell: str = "gru",
-        hidden_size: int = 64,
-        n_layers: int = 1,
-        bidirectional: bool = True,
-        dropout: float = 0.1,
-        frame: int | str = "auto",
-        max_length: int = 512,
-        learning_rate: float = 5e-3,
-        weight_decay: float = 1e-4,
-        batch_size: int = 32,
-        max_epochs: int = 100,
-        patience: int = 15,
-        schedule: str = "cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.n_layers = n_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.frame = frame
-        self.max_length = max_length
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    cell: str = "gru"
+    hidden_size: int = 64
+    n_layers: int = 1
+    bidirectional: bool = True
+    dropout: float = 0.1
+    frame: int | str = "auto"
+    max_length: int = 512
+    learning_rate: float = 5e-3
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -241,17 +211,15 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
     }
 
 
-def build(params: dict[str, Any], ctx: FitContext) -> SeriesRNNClassifier:
-    """An unfitted :class:`SeriesRNNClassifier` on the context's device, threads and seed."""
-    return SeriesRNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+build = network_build(SeriesRNNClassifier)
 
 
 SPEC = ModelSpec(
-    label="GRU / LSTM",
+    "GRU / LSTM",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
     view="series",
     inputs="standardized series (packed, unequal lengths exact)",
 )

@@ -19,25 +19,9 @@ from advisor.models.text import tfidf
 
 __all__ = ["EMBEDDING_XGBOOST", "TEXT_LIGHTGBM", "TEXT_LINEAR", "TEXT_XGBOOST"]
 
-TFIDF = "TF-IDF of the text (word 1-2 grams)"
-
-TEXT_LINEAR = ModelSpec(
-    label="TF-IDF + logistic / ridge regression",
-    search_space=tfidf.linear_space,
-    default_params=tfidf.linear_default,
-    build=tfidf.build_tfidf("linear_model"),
-    view="texts",
-    inputs=TFIDF,
-)
-TEXT_LIGHTGBM = ModelSpec(
-    label="TF-IDF + LightGBM",
-    steps="rounds",
-    search_space=tfidf.lightgbm_space,
-    default_params=tfidf.lightgbm_default,
-    build=tfidf.build_tfidf("lgbm"),
-    view="texts",
-    inputs=TFIDF,
-)
+TEXT_LINEAR = tfidf.tfidf_spec("linear_model")
+TEXT_LIGHTGBM = tfidf.tfidf_spec("lgbm")
+_TFIDF_XGBOOST = tfidf.tfidf_spec("xgb")
 
 
 def _mixed(ctx: FitContext) -> bool:
@@ -49,27 +33,27 @@ def _xgb_view(ctx: FitContext) -> str:
 
 
 def _xgb_inputs(ctx: FitContext) -> str:
-    return "tabular columns only (no text)" if _mixed(ctx) else TFIDF
+    return "tabular columns only (no text)" if _mixed(ctx) else tfidf.TFIDF
 
 
 def _xgb_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
-    return gbm.xgboost_space(trial, ctx) if _mixed(ctx) else tfidf.xgboost_space(trial, ctx)
+    return gbm.xgboost_space(trial, ctx) if _mixed(ctx) else _TFIDF_XGBOOST.search_space(trial, ctx)
 
 
 def _xgb_default(ctx: FitContext) -> dict[str, Any]:
-    return gbm.xgboost_default(ctx) if _mixed(ctx) else tfidf.xgboost_default(ctx)
+    return gbm.xgboost_default(ctx) if _mixed(ctx) else _TFIDF_XGBOOST.default_params(ctx)
 
 
 def _xgb_build(params: dict[str, Any], ctx: FitContext) -> Any:
-    return gbm.xgboost_build(params, ctx) if _mixed(ctx) else tfidf.build_tfidf("xgb")(params, ctx)
+    return gbm.xgboost_build(params, ctx) if _mixed(ctx) else _TFIDF_XGBOOST.build(params, ctx)
 
 
 TEXT_XGBOOST = ModelSpec(
-    label="XGBoost (tabular columns of a mixed table; TF-IDF on text alone)",
+    "XGBoost (tabular columns of a mixed table; TF-IDF on text alone)",
+    _xgb_space,
+    _xgb_default,
+    _xgb_build,
     steps="rounds",
-    search_space=_xgb_space,
-    default_params=_xgb_default,
-    build=_xgb_build,
     view=_xgb_view,
     inputs=_xgb_inputs,
 )

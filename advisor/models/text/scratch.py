@@ -24,7 +24,9 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.common import TextInputTags
+from advisor.models.params import estimator_params
+from advisor.models.spec import FitContext, ModelSpec, network_build
 from advisor.models.text.inputs import as_texts
 from advisor.models.torch.deep import DeepClassifier
 from advisor.rules.recommendation import Imbalance
@@ -83,7 +85,8 @@ class _TextNet(nn.Module):
         return self.head(self.dropout(torch.cat([peak, mean], dim=1)))
 
 
-class TextRNNClassifier(DeepClassifier):
+@estimator_params
+class TextRNNClassifier(TextInputTags, DeepClassifier):
     """A text classifier trained from scratch on word tokens (see the module docstring).
 
     Parameters
@@ -111,52 +114,17 @@ class TextRNNClassifier(DeepClassifier):
         Token -> id (0 padding and 1 unknown are not in it).
     """
 
-    def __init__(
-        self,
-        *,
-        arch: str = "embedding_bag",
-        embedding_dim: int = 128,
-        hidden_size: int = 128,
-        dropout: float = 0.2,
-        max_tokens: int = 200,
-        min_freq: int = 2,
-        max_vocab: int = 30_000,
-        learning_rate: float = 1e-2,
-        weight_decay: float = 1e-4,
-        batch_size: int = 64,
-        max_epochs: int = MAX_EPOCHS,
-        patience: int = PATIENCE,
-        schedule: str = "cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.arch = arch
-        self.embedding_dim = embedding_dim
-        self.hidden_size = hidden_size
-        self.dropout = dropout
-        self.max_tokens = max_tokens
-        self.min_freq = min_freq
-        self.max_vocab = max_vocab
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+    arch: str = "embedding_bag"
+    embedding_dim: int = 128
+    hidden_size: int = 128
+    dropout: float = 0.2
+    max_tokens: int = 200
+    min_freq: int = 2
+    max_vocab: int = 30_000
+    learning_rate: float = 1e-2
+    batch_size: int = 64
+    max_epochs: int = MAX_EPOCHS
+    patience: int = PATIENCE
 
     # ------------------------------------------------------------------ hooks
     def _prepare(self, X_train: Any) -> None:
@@ -221,9 +189,7 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
     }
 
 
-def build(params: dict[str, Any], ctx: FitContext) -> TextRNNClassifier:
-    """An unfitted TextRNNClassifier on the context's device, threads and seed."""
-    return TextRNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+build = network_build(TextRNNClassifier)
 
 
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
@@ -240,11 +206,11 @@ def class_weight_for(ctx: FitContext) -> str | None:
 
 
 SPEC = ModelSpec(
-    label="Text network from scratch (embedding bag / GRU)",
+    "Text network from scratch (embedding bag / GRU)",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
     view="texts",
     inputs="word tokens (vocabulary learned on the training texts)",
 )

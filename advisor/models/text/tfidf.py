@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.utils.validation import check_is_fitted
 
+from advisor.models.common import TextInputTags
 from advisor.models.gbm import (
     MAX_ROUNDS,
     LightGBMClassifier,
@@ -40,7 +41,8 @@ from advisor.models.gbm import (
     XGBoostClassifier,
     XGBoostRegressor,
 )
-from advisor.models.spec import FitContext
+from advisor.models.params import estimator_params
+from advisor.models.spec import EvalSet, FitContext, ModelSpec, Progress, Steps
 from advisor.models.text.inputs import as_texts
 
 __all__ = [
@@ -107,16 +109,31 @@ class _SparseXGBoostRegressor(_SparseInput, XGBoostRegressor):
 
 
 # ---------------------------------------------------------------------------------------- estimators
-class _TfidfModel(BaseEstimator, ABC):
+@estimator_params
+class _TfidfModel(TextInputTags, BaseEstimator, ABC):
     """The vectorizer and the head; subclasses list their parameters and make the head."""
 
-    _classifier = False
+    head: str = "linear_model"
+    max_features: int = 50_000
+    min_df: int = 2
+    char_ngrams: bool = False
+    max_chars: int = 20_000
+    n_estimators: int = 500
+    learning_rate: float = 0.1
+    num_leaves: int = 31
+    max_depth: int | None = None
+    min_child_samples: int = 20
+    min_child_weight: float = 1.0
+    subsample: float = 1.0
+    colsample_bytree: float = 1.0
+    reg_alpha: float = 0.0
+    reg_lambda: float = 1.0
+    early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS
+    n_jobs: int | None = None
+    random_state: int | np.random.RandomState | None = None
+    device: str = "cpu"
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+    _classifier = False
 
     # ------------------------------------------------------------------ vectorizer
     def _vectorizers(self, min_df: int) -> list[TfidfVectorizer]:
@@ -190,13 +207,7 @@ class _TfidfModel(BaseEstimator, ABC):
         """The unfitted head for targets ``y``."""
 
     # ------------------------------------------------------------------ fit / predict
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        eval_set: tuple[Any, Any] | None = None,
-        progress: Callable[[int, float], bool] | None = None,
-    ) -> _TfidfModel:
+    def fit(self, X: Any, y: Any, eval_set: EvalSet | None = None, progress: Progress | None = None) -> _TfidfModel:
         """Fit the vectorizer on ``X``'s texts, then the head.
 
         Parameters
@@ -242,6 +253,7 @@ def _stack(matrices: list[sp.spmatrix]) -> sp.csr_matrix:
     return sp.hstack(matrices, format="csr", dtype=np.float32)
 
 
+@estimator_params
 class TfidfClassifier(ClassifierMixin, _TfidfModel):
     """TF-IDF of the text + logistic regression, LightGBM or XGBoost (binary or multiclass).
 
@@ -275,60 +287,10 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
 
     _classifier = True
 
-    def __init__(
-        self,
-        *,
-        head: str = "linear_model",
-        max_features: int = 50_000,
-        min_df: int = 2,
-        char_ngrams: bool = False,
-        max_chars: int = 20_000,
-        C: float = 1.0,
-        n_estimators: int = 500,
-        learning_rate: float = 0.1,
-        num_leaves: int = 31,
-        max_depth: int | None = None,
-        min_child_samples: int = 20,
-        min_child_weight: float = 1.0,
-        subsample: float = 1.0,
-        colsample_bytree: float = 1.0,
-        reg_alpha: float = 0.0,
-        reg_lambda: float = 1.0,
-        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
-        class_weight: str | dict | None = None,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-        device: str = "cpu",
-    ) -> None:
-        self.head = head
-        self.max_features = max_features
-        self.min_df = min_df
-        self.char_ngrams = char_ngrams
-        self.max_chars = max_chars
-        self.C = C
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.max_depth = max_depth
-        self.min_child_samples = min_child_samples
-        self.min_child_weight = min_child_weight
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.early_stopping_rounds = early_stopping_rounds
-        self.class_weight = class_weight
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.device = device
+    C: float = 1.0
+    class_weight: str | dict | None = None
 
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        eval_set: tuple[Any, Any] | None = None,
-        progress: Callable[[int, float], bool] | None = None,
-    ) -> TfidfClassifier:
+    def fit(self, X: Any, y: Any, eval_set: EvalSet | None = None, progress: Progress | None = None) -> TfidfClassifier:
         super().fit(X, y, eval_set=eval_set, progress=progress)
         self.classes_ = self.model_.classes_
         return self
@@ -347,6 +309,7 @@ class TfidfClassifier(ClassifierMixin, _TfidfModel):
         return self.model_.predict_proba(self._transform(X))
 
 
+@estimator_params
 class TfidfRegressor(RegressorMixin, _TfidfModel):
     """TF-IDF of the text + ridge regression, LightGBM or XGBoost (squared error).
 
@@ -354,50 +317,7 @@ class TfidfRegressor(RegressorMixin, _TfidfModel):
     ``head='linear_model'``) in place of ``C``, and no ``class_weight``.
     """
 
-    def __init__(
-        self,
-        *,
-        head: str = "linear_model",
-        max_features: int = 50_000,
-        min_df: int = 2,
-        char_ngrams: bool = False,
-        max_chars: int = 20_000,
-        alpha: float = 1.0,
-        n_estimators: int = 500,
-        learning_rate: float = 0.1,
-        num_leaves: int = 31,
-        max_depth: int | None = None,
-        min_child_samples: int = 20,
-        min_child_weight: float = 1.0,
-        subsample: float = 1.0,
-        colsample_bytree: float = 1.0,
-        reg_alpha: float = 0.0,
-        reg_lambda: float = 1.0,
-        early_stopping_rounds: int | None = EARLY_STOPPING_ROUNDS,
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-        device: str = "cpu",
-    ) -> None:
-        self.head = head
-        self.max_features = max_features
-        self.min_df = min_df
-        self.char_ngrams = char_ngrams
-        self.max_chars = max_chars
-        self.alpha = alpha
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.max_depth = max_depth
-        self.min_child_samples = min_child_samples
-        self.min_child_weight = min_child_weight
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.early_stopping_rounds = early_stopping_rounds
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.device = device
+    alpha: float = 1.0
 
     def _make_head(self, y: np.ndarray) -> Any:
         if self.head == "linear_model":
@@ -427,6 +347,11 @@ def linear_default(ctx: FitContext) -> dict[str, Any]:
     return {**penalty, "char_ngrams": False}
 
 
+#: The default of the boosting heads' shared parameters (a point of :func:`_boosting_common`): a fast rate,
+#: half the vocabulary per tree, the smaller vocabulary.
+_BOOSTING_DEFAULT = {"learning_rate": 0.1, "subsample": 0.8, "colsample_bytree": 0.5, "max_features": 20_000}
+
+
 def _boosting_common(trial: Any) -> dict[str, Any]:
     return {
         "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.3, log=True),
@@ -447,14 +372,7 @@ def lightgbm_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
 
 
 def lightgbm_default(ctx: FitContext) -> dict[str, Any]:
-    return {
-        "num_leaves": 31,
-        "min_child_samples": 10,
-        "learning_rate": 0.1,
-        "subsample": 0.8,
-        "colsample_bytree": 0.5,
-        "max_features": 20_000,
-    }
+    return {"num_leaves": 31, "min_child_samples": 10, **_BOOSTING_DEFAULT}
 
 
 def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
@@ -467,14 +385,7 @@ def xgboost_space(trial: Any, ctx: FitContext) -> dict[str, Any]:
 
 
 def xgboost_default(ctx: FitContext) -> dict[str, Any]:
-    return {
-        "max_depth": 6,
-        "min_child_weight": 1.0,
-        "learning_rate": 0.1,
-        "subsample": 0.8,
-        "colsample_bytree": 0.5,
-        "max_features": 20_000,
-    }
+    return {"max_depth": 6, "min_child_weight": 1.0, **_BOOSTING_DEFAULT}
 
 
 def build_tfidf(head: str) -> Callable[[dict[str, Any], FitContext], TfidfClassifier | TfidfRegressor]:
@@ -499,3 +410,18 @@ def build_tfidf(head: str) -> Callable[[dict[str, Any], FitContext], TfidfClassi
 
     build.__name__ = build.__qualname__ = f"build_tfidf_{head}"
     return build
+
+
+#: What the TF-IDF families read, in words.
+TFIDF = "TF-IDF of the text (word 1-2 grams)"
+
+
+def tfidf_spec(head: str) -> ModelSpec:
+    """The spec of the text family with this head (``HEADS``): TF-IDF of the texts, then the head."""
+    heads: dict[str, tuple[str, Any, Any, Steps | None]] = {
+        "linear_model": ("logistic / ridge regression", linear_space, linear_default, None),
+        "lgbm": ("LightGBM", lightgbm_space, lightgbm_default, "rounds"),
+        "xgb": ("XGBoost", xgboost_space, xgboost_default, "rounds"),
+    }
+    label, space, default, steps = heads[head]
+    return ModelSpec(f"TF-IDF + {label}", space, default, build_tfidf(head), steps=steps, view="texts", inputs=TFIDF)

@@ -24,6 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from advisor.models.common import TextInputTags
+from advisor.models.params import estimator_params
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.text.encoder import DIM, MAX_POSITIONS, load_minilm, mean_pool, minilm_tokenizer
 from advisor.models.text.inputs import as_texts
@@ -87,7 +89,8 @@ class _MiniLMClassifier(nn.Module):
             pooler.requires_grad_(False)
 
 
-class MiniLMFineTuner(DeepClassifier):
+@estimator_params
+class MiniLMFineTuner(TextInputTags, DeepClassifier):
     """Fine-tunes all-MiniLM-L6-v2 end to end for classification (see the module docstring).
 
     Parameters
@@ -111,50 +114,17 @@ class MiniLMFineTuner(DeepClassifier):
         layer's rate.
     """
 
-    def __init__(
-        self,
-        *,
-        strategy: str = "partial_fine_tuning",
-        n_unfrozen: int = 2,
-        max_tokens: int = MAX_TOKENS,
-        layer_decay: float = 0.8,
-        head_lr_scale: float = 10.0,
-        dropout: float = 0.1,
-        learning_rate: float = 1e-4,
-        weight_decay: float = 0.01,
-        batch_size: int = 32,
-        max_epochs: int = FINE_TUNE_EPOCHS,
-        patience: int = FINE_TUNE_PATIENCE,
-        schedule: str = "warmup_cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.strategy = strategy
-        self.n_unfrozen = n_unfrozen
-        self.max_tokens = max_tokens
-        self.layer_decay = layer_decay
-        self.head_lr_scale = head_lr_scale
-        self.dropout = dropout
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+    strategy: str = "partial_fine_tuning"
+    n_unfrozen: int = 2
+    max_tokens: int = MAX_TOKENS
+    layer_decay: float = 0.8
+    head_lr_scale: float = 10.0
+    dropout: float = 0.1
+    learning_rate: float = 1e-4
+    weight_decay: float = 0.01
+    max_epochs: int = FINE_TUNE_EPOCHS
+    patience: int = FINE_TUNE_PATIENCE
+    schedule: str = "warmup_cosine"
 
     # ------------------------------------------------------------------ hooks
     def _prepare(self, X_train: Any) -> None:
@@ -307,11 +277,11 @@ def build(params: dict[str, Any], ctx: FitContext) -> Any:
 
 
 SPEC = ModelSpec(
-    label="Fine-tuned MiniLM (all-MiniLM-L6-v2)",
+    "Fine-tuned MiniLM (all-MiniLM-L6-v2)",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
     view=view,
     inputs=inputs,
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
 )

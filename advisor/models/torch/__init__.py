@@ -7,13 +7,13 @@ Importing this package is cheap: torch loads only when an estimator is first use
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
+
+from advisor.lazy import attach
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
+if TYPE_CHECKING:
+    from advisor.models.torch.mlp import MLPClassifier, MLPRegressor
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return getattr(importlib.import_module("advisor.models.torch.mlp"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = attach(__name__, dict.fromkeys(__all__, "advisor.models.torch.mlp"))

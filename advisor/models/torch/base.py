@@ -12,8 +12,8 @@ import copy
 import numbers
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ from sklearn.utils.validation import (
 
 from advisor.errors import InvalidArgumentError
 from advisor.models.common import TabularInputTags
+from advisor.models.params import estimator_params
+from advisor.models.spec import EvalSet, Progress
 from advisor.models.torch.encoding import EncodedTable, TabularEncoder, is_categorical
 from advisor.models.torch.loop import Outcome, TrainingLoop, standard_callbacks
 from advisor.models.torch.losses import validation_loss
@@ -49,15 +51,31 @@ from advisor.models.torch.training import (
 
 __all__ = ["BaseMLP"]
 
-Progress = Callable[[int, float], bool]
-EvalSet = tuple[Any, Any]
 
-
+@estimator_params
 class BaseMLP(TabularInputTags, BaseEstimator, ABC):
     """Shared fit/predict machinery; not an estimator on its own (see MLPClassifier, MLPRegressor)."""
 
-    _losses: tuple[str, ...] = ()
-    _task: str = ""
+    hidden_size: int = 256
+    n_layers: int = 2
+    activation: str = "relu"
+    normalization: str = "batchnorm"
+    dropout: float = 0.1
+    optimizer: str = "adamw"
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    schedule: str = "cosine"
+    batch_size: int = 128
+    max_epochs: int = 100
+    patience: int = 10
+    embedding_dim: int | str = "auto"
+    validation_fraction: float | None = 0.1
+    device: str = "auto"
+    n_jobs: int | None = None
+    random_state: int | np.random.RandomState | None = None
+
+    _losses: ClassVar[tuple[str, ...]] = ()
+    _task: ClassVar[str] = ""
 
     # ------------------------------------------------------------------ sklearn plumbing
 

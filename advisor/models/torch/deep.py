@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,20 +30,22 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from advisor.models.params import estimator_params
+from advisor.models.spec import Progress
 from advisor.models.torch.base import _threads
 from advisor.models.torch.loop import EpochStart, Outcome, TrainingLoop, standard_callbacks
 from advisor.models.torch.training import batch_slices, make_schedule, resolve_device
 
 __all__ = ["DeepClassifier"]
 
-Progress = Callable[[int, float], bool]
 
-
+@estimator_params
 class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
     """Base class of the networks for images, text and series (classification by cross-entropy).
 
-    Subclasses list every parameter in their own ``__init__`` (scikit-learn style), including the common
-    ones read here: ``learning_rate``, ``weight_decay``, ``batch_size``, ``max_epochs``, ``patience``,
+    Parameters are annotated fields (:func:`~advisor.models.params.estimator_params` writes the
+    scikit-learn ``__init__``); a subclass declares the ones it adds and the defaults it changes. The
+    common ones: ``learning_rate``, ``weight_decay``, ``batch_size``, ``max_epochs``, ``patience``,
     ``schedule`` ('warmup_cosine' | 'cosine' | 'none'), ``class_weight`` ('balanced' | None),
     ``validation_fraction`` (an internal stratified split when no ``eval_set`` is given; None trains on
     every row for all ``max_epochs``), ``device`` ('auto' | 'cpu' | 'cuda' | 'mps'), ``n_jobs`` and
@@ -62,17 +63,17 @@ class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
         The epoch whose weights were kept, its monitored loss, and how many epochs ran.
     """
 
-    learning_rate: float
-    weight_decay: float
-    batch_size: int
-    max_epochs: int
-    patience: int
-    schedule: str
-    class_weight: str | None
-    validation_fraction: float | None
-    device: str
-    n_jobs: int | None
-    random_state: int | None
+    learning_rate: float = 1e-3
+    weight_decay: float = 1e-4
+    batch_size: int = 32
+    max_epochs: int = 100
+    patience: int = 15
+    schedule: str = "cosine"
+    class_weight: str | None = None
+    validation_fraction: float | None = 0.1
+    device: str = "auto"
+    n_jobs: int | None = None
+    random_state: int | None = None
 
     # ------------------------------------------------------------------ hooks
     @abstractmethod

@@ -24,6 +24,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 
 from advisor.errors import InvalidArgumentError
+from advisor.models.params import estimator_params
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.base import BaseMLP, check_number
 from advisor.models.torch.losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, make_loss
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["SPEC", "MLPClassifier", "MLPRegressor", "default_params", "search_space"]
 
 
+@estimator_params
 class MLPClassifier(ClassifierMixin, BaseMLP):
     """A multilayer perceptron for binary (one sigmoid unit) and multiclass (softmax) classification.
 
@@ -47,50 +49,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     _losses = CLASSIFICATION_LOSSES
 
-    def __init__(
-        self,
-        *,
-        hidden_size: int = 256,
-        n_layers: int = 2,
-        activation: str = "relu",
-        normalization: str = "batchnorm",
-        dropout: float = 0.1,
-        optimizer: str = "adamw",
-        learning_rate: float = 1e-3,
-        weight_decay: float = 0.01,
-        schedule: str = "cosine",
-        batch_size: int = 128,
-        max_epochs: int = 100,
-        patience: int = 10,
-        loss: str = "auto",
-        focal_gamma: float = 2.0,
-        class_weight: str | Mapping[Any, float] | None = None,
-        embedding_dim: int | str = "auto",
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.hidden_size = hidden_size
-        self.n_layers = n_layers
-        self.activation = activation
-        self.normalization = normalization
-        self.dropout = dropout
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.schedule = schedule
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.loss = loss
-        self.focal_gamma = focal_gamma
-        self.class_weight = class_weight
-        self.embedding_dim = embedding_dim
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    loss: str = "auto"
+    focal_gamma: float = 2.0
+    class_weight: str | Mapping[Any, float] | None = None
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``."""
@@ -162,6 +123,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return "binary" if len(self.classes_) == 2 else "multiclass"
 
 
+@estimator_params
 class MLPRegressor(RegressorMixin, BaseMLP):
     """A multilayer perceptron for regression; the target is standardized for training and restored for
     predictions. ``loss`` is 'squared_error' (MSE) or 'huber' (robust to outliers and skewed targets).
@@ -169,46 +131,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     _losses = REGRESSION_LOSSES
 
-    def __init__(
-        self,
-        *,
-        hidden_size: int = 256,
-        n_layers: int = 2,
-        activation: str = "relu",
-        normalization: str = "batchnorm",
-        dropout: float = 0.1,
-        optimizer: str = "adamw",
-        learning_rate: float = 1e-3,
-        weight_decay: float = 0.01,
-        schedule: str = "cosine",
-        batch_size: int = 128,
-        max_epochs: int = 100,
-        patience: int = 10,
-        loss: str = "squared_error",
-        embedding_dim: int | str = "auto",
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        self.hidden_size = hidden_size
-        self.n_layers = n_layers
-        self.activation = activation
-        self.normalization = normalization
-        self.dropout = dropout
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.schedule = schedule
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.loss = loss
-        self.embedding_dim = embedding_dim
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    loss: str = "squared_error"
 
     def predict(self, X: Any) -> np.ndarray:
         return self._raw_outputs(X)[:, 0] * self.y_scale_ + self.y_mean_
@@ -288,7 +211,7 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
 def build(params: dict[str, Any], ctx: FitContext) -> BaseMLP:
     """An unfitted MLPClassifier or MLPRegressor (by ``ctx.task``) on the context's device and seed."""
     cls = MLPRegressor if ctx.task == "regression" else MLPClassifier
-    return cls(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+    return cls(**params, **ctx.placement())
 
 
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
@@ -321,10 +244,4 @@ def _clip(name: str, value: float) -> float:
     return float(min(max(value, low), high))
 
 
-SPEC = ModelSpec(
-    label="PyTorch MLP",
-    steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
-)
+SPEC = ModelSpec("PyTorch MLP", search_space, default_params, build, steps="epochs")

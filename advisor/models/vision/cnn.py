@@ -22,8 +22,10 @@ import torch
 from torch import nn
 
 from advisor.errors import InvalidArgumentError, WrongTypeError
-from advisor.models.spec import FitContext, ModelSpec
+from advisor.models.params import estimator_params
+from advisor.models.spec import FitContext, ModelSpec, network_build
 from advisor.models.torch.deep import DeepClassifier
+from advisor.models.torch.spaces import ConvSpace
 from advisor.models.vision.images import as_images, augment, pixel_scale, resize, target_size, to_tensor
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ def _conv_bn_relu(c_in: int, c_out: int) -> list[nn.Module]:
     return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
 
 
+@estimator_params
 class CNNClassifier(DeepClassifier):
     """A CNN from scratch for image classification (see :class:`ConvNet`), trained by the shared loop.
 
@@ -98,48 +101,18 @@ class CNNClassifier(DeepClassifier):
         (height, width) the network sees.
     """
 
-    def __init__(
-        self,
-        *,
-        n_blocks: int = 3,
-        width: int = 32,
-        double_conv: bool = False,
-        dropout: float = 0.2,
-        augment: bool = True,
-        flip: bool = False,
-        min_size: int = 16,
-        image_size: int = 64,
-        learning_rate: float = 3e-3,
-        weight_decay: float = 1e-4,
-        batch_size: int = 64,
-        max_epochs: int = 30,
-        patience: int = 5,
-        schedule: str = "cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.n_blocks = n_blocks
-        self.width = width
-        self.double_conv = double_conv
-        self.dropout = dropout
-        self.augment = augment
-        self.flip = flip
-        self.min_size = min_size
-        self.image_size = image_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    n_blocks: int = 3
+    width: int = 32
+    double_conv: bool = False
+    dropout: float = 0.2
+    augment: bool = True
+    flip: bool = False
+    min_size: int = 16
+    image_size: int = 64
+    learning_rate: float = 3e-3
+    batch_size: int = 64
+    max_epochs: int = 30
+    patience: int = 5
 
     def _prepare(self, X_train: Any) -> None:
         self._check_params()
@@ -186,24 +159,13 @@ class CNNClassifier(DeepClassifier):
 
 
 # ---------------------------------------------------------------------- the "cnn" family
-WIDTHS = (16, 32, 48)
-BATCH_SIZES = (64, 128)
+SPACE = ConvSpace(widths=(16, 32, 48), batch_sizes=(64, 128), augment=(True, False))
 DEFAULT_EPOCHS, MAX_EPOCHS, DEFAULT_PATIENCE = 30, 60, 5
-_RANGES = {"learning_rate": (3e-4, 3e-2), "dropout": (0.0, 0.5), "weight_decay": (1e-5, 1e-2)}
 
 
 def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
     """Depth, width, regularization and optimization; epochs, patience and class weighting are fixed."""
-    return {
-        "learning_rate": trial.suggest_float("learning_rate", *_RANGES["learning_rate"], log=True),
-        "n_blocks": trial.suggest_int("n_blocks", 2, 3),
-        "width": trial.suggest_categorical("width", WIDTHS),
-        "dropout": trial.suggest_float("dropout", *_RANGES["dropout"]),
-        "weight_decay": trial.suggest_float("weight_decay", *_RANGES["weight_decay"], log=True),
-        "batch_size": trial.suggest_categorical("batch_size", BATCH_SIZES),
-        "augment": trial.suggest_categorical("augment", (True, False)),
-        **_fixed_params(ctx),
-    }
+    return {**SPACE.suggest(trial), **_fixed_params(ctx)}
 
 
 def default_params(ctx: FitContext) -> dict[str, Any]:
@@ -221,9 +183,7 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
     }
 
 
-def build(params: dict[str, Any], ctx: FitContext) -> CNNClassifier:
-    """An unfitted CNNClassifier on the context's device, threads and seed."""
-    return CNNClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+build = network_build(CNNClassifier)
 
 
 def _fixed_params(ctx: FitContext) -> dict[str, Any]:
@@ -234,11 +194,11 @@ def _fixed_params(ctx: FitContext) -> dict[str, Any]:
 
 
 SPEC = ModelSpec(
-    label="CNN from scratch",
+    "CNN from scratch",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
     view="images",
     inputs="pixels (resized), random-crop augmentation (no flips)",
 )

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from advisor.errors import InvalidArgumentError
+from advisor.models.params import estimator_params
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.deep import DeepClassifier
 from advisor.models.vision.images import as_images, augment, pixel_scale, resize, to_tensor
@@ -110,6 +111,7 @@ def _trainable(unit: list[nn.Module]) -> bool:
     return any(p.requires_grad for layer in unit for p in layer.parameters())
 
 
+@estimator_params
 class EfficientNetFineTuner(DeepClassifier):
     """EfficientNet-Lite0 fine-tuned on the images, with gradual unfreezing and layer-wise learning rates.
 
@@ -133,50 +135,21 @@ class EfficientNetFineTuner(DeepClassifier):
 
     Attributes
     ----------
-    pixel_scale_ : float
-        ``max(1, X.max())`` of the training images.
     unfrozen_units_ : list of int
         Trainable units during each epoch that ran.
+    pixel_scale_ : float
+        ``max(1, X.max())`` of the training images (pixels are divided by it).
     """
 
-    def __init__(
-        self,
-        *,
-        strategy: str = PARTIAL,
-        image_size: int = CPU_IMAGE_SIZE,
-        unfreeze_every: int = 1,
-        layer_decay: float = 0.7,
-        augment: bool = True,
-        flip: bool = False,
-        learning_rate: float = 1e-3,
-        weight_decay: float = 1e-4,
-        batch_size: int = 32,
-        max_epochs: int = 10,
-        patience: int = 3,
-        schedule: str = "warmup_cosine",
-        class_weight: str | None = None,
-        validation_fraction: float | None = 0.1,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        random_state: int | None = None,
-    ) -> None:
-        self.strategy = strategy
-        self.image_size = image_size
-        self.unfreeze_every = unfreeze_every
-        self.layer_decay = layer_decay
-        self.augment = augment
-        self.flip = flip
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.schedule = schedule
-        self.class_weight = class_weight
-        self.validation_fraction = validation_fraction
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    strategy: str = PARTIAL
+    image_size: int = CPU_IMAGE_SIZE
+    unfreeze_every: int = 1
+    layer_decay: float = 0.7
+    augment: bool = True
+    flip: bool = False
+    max_epochs: int = 10
+    patience: int = 3
+    schedule: str = "warmup_cosine"
 
     # ------------------------------------------------------------------ hooks
     def _prepare(self, X_train: Any) -> None:
@@ -307,8 +280,8 @@ def build(params: dict[str, Any], ctx: FitContext) -> BaseEstimator:
     if _extracting(ctx):
         from advisor.models.torch.mlp import MLPClassifier
 
-        return MLPClassifier(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
-    return EfficientNetFineTuner(**params, device=ctx.device, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+        return MLPClassifier(**params, **ctx.placement())
+    return EfficientNetFineTuner(**params, **ctx.placement())
 
 
 def _class_weight(ctx: FitContext) -> str | None:
@@ -339,11 +312,11 @@ def _tune_fixed(ctx: FitContext) -> dict[str, Any]:
 
 
 SPEC = ModelSpec(
-    label="Pretrained EfficientNet-Lite0 (transfer learning)",
+    "Pretrained EfficientNet-Lite0 (transfer learning)",
+    search_space,
+    default_params,
+    build,
     steps="epochs",
-    search_space=search_space,
-    default_params=default_params,
-    build=build,
     view=view,
     inputs=inputs,
 )
