@@ -65,7 +65,8 @@ class JobSpec:
     ``source`` is a path (absolute for uploads) or a bundled dataset name; ``recommendation`` is the
     ``Recommendation.to_dict()`` the page showed (its plan decides the families), or ``None`` for the
     default one. ``task`` and ``metric`` are what the user stated (``None``: detected, the plan's);
-    ``refit_full`` refits the chosen model on all rows before saving it as ``models/best.pkl``.
+    ``refit_full`` refits the chosen model on all rows before saving it as ``models/best.pkl``; ``sampler`` and
+    ``pruner`` name the Optuna sampler and pruner (``None``: TPE and median).
     """
 
     source: str
@@ -81,6 +82,8 @@ class JobSpec:
     task: str | None = None
     metric: str | None = None
     refit_full: bool = True
+    sampler: str | None = None
+    pruner: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

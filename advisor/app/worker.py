@@ -110,6 +110,8 @@ def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
         price_per_hour=spec.price_per_hour,
         on_progress=on_progress,
         refit_full=spec.refit_full,
+        sampler=spec.sampler,
+        pruner=spec.pruner,
     )
 
 

@@ -150,7 +150,11 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             best_family=self.choice[0],
             choice=self.choice[1],
             deployed=plain(self.deployed),
-            settings={"transfer": self.ctx_base["transfer"], "class_weight": self.ctx_base["class_weight"]},
+            settings={
+                "transfer": self.ctx_base["transfer"],
+                "class_weight": self.ctx_base["class_weight"],
+                **self.strategy.names(),
+            },
         )
         result.save(self.run_dir / "result.json")
         if result.best_family is not None:

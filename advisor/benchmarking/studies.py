@@ -177,6 +177,13 @@ class SearchStrategy:
             raise InvalidArgumentError(f"pruner must be a name or an Optuna pruner, not {type(pruner).__name__}.")
         return cls(_lower(sampler), _lower(pruner))
 
+    def names(self) -> dict[str, str]:
+        """The sampler and pruner by name (an object's class name), as results record them."""
+        return {
+            "sampler": self.sampler if isinstance(self.sampler, str) else type(self.sampler).__name__,
+            "pruner": self.pruner if isinstance(self.pruner, str) else type(self.pruner).__name__,
+        }
+
     def make_sampler(self, seed: int, name: str, offset: int) -> optuna.samplers.BaseSampler:
         if not isinstance(self.sampler, str):
             return copy.deepcopy(self.sampler)

@@ -163,12 +163,15 @@ def test_the_worker_benchmarks_with_the_stated_task_metric_and_refit(tmp_path: P
     data = advisor.load("diabetes", target="target", task="binary", metric="f1")
     spec = jobs.JobSpec(
         "diabetes", "target", None, str(tmp_path / "run"), seconds=60, trials=2,
-        recommendation=_linear_only(data), task="binary", metric="f1", refit_full=False,
+        recommendation=_linear_only(data), task="binary", metric="f1", refit_full=False, sampler="random",
+        pruner="none",
     )  # fmt: skip
     carried = jobs.JobSpec.from_dict(json.loads(json.dumps(spec.to_dict())))  # as job.json carries it
     assert (carried.task, carried.metric, carried.refit_full) == ("binary", "f1", False)
+    assert (carried.sampler, carried.pruner) == ("random", "none")
     result = run(spec, lambda event: None)
     assert (result.task, result.metric, result.best_family) == ("binary", "f1", "linear")
+    assert (result.settings["sampler"], result.settings["pruner"]) == ("random", "none")
     assert result.deployed["note"] == "refit on all rows turned off (refit_full=False)"
     assert (tmp_path / "run" / "models" / "best.pkl").is_file()
 

@@ -236,10 +236,14 @@ def test_stop_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     at = new_app(tmp_path, monkeypatch)
     at.sidebar.number_input(key="c_budget").set_value(60)
     pick_bundled(at, "breast_cancer_wisconsin")
+    assert at.selectbox(key="sampler").value == "tpe" and at.selectbox(key="pruner").value == "median"
+    at.selectbox(key="sampler").set_value("random")
+    at.run()
     at.button(key="start_job").click()
     at.run()
     try:
         rerun_until(at, lambda page: any(e["phase"] == "search" for e in jobs.read_events(_run_dir(tmp_path))))
+        assert jobs.job_status(_run_dir(tmp_path)).spec.sampler == "random"  # the page's choice reaches the worker
         first = next(e for e in jobs.read_events(_run_dir(tmp_path)) if e["phase"] == "search")
         at.run()
         at.button(key="stop_job").click()

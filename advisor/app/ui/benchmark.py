@@ -16,6 +16,7 @@ import streamlit as st
 from advisor.app import jobs
 from advisor.app.runs import run_folder
 from advisor.app.ui.common import Loaded, Settings, guarded, show_error
+from advisor.benchmarking.studies import PRUNERS, SAMPLERS
 from advisor.errors import AdvisorError
 from advisor.rules import Recommendation
 
@@ -42,6 +43,16 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
     trials = cap_col.number_input("Trial cap (0 = none)", min_value=0, value=0, step=1, key="trials")
     seed = seed_col.number_input("Seed", min_value=0, value=0, step=1, key="seed")
     budget_col.metric("Time budget", f"{settings.budget_s:,.0f} s", help="Set in the sidebar.")
+    sampler_col, pruner_col = st.columns(2)
+    sampler = sampler_col.selectbox(
+        "Optuna sampler",
+        SAMPLERS,
+        key="sampler",
+        help="How each study proposes its next trial (TPE by default).",
+    )
+    pruner = pruner_col.selectbox(
+        "Optuna pruner", PRUNERS, key="pruner", help="How unpromising trials are stopped early (median by default)."
+    )
     refit_full = st.checkbox(
         "Refit the chosen model on all rows",
         value=True,
@@ -67,6 +78,8 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
         task=loaded.task,
         metric=loaded.metric,
         refit_full=refit_full,
+        sampler=sampler,
+        pruner=pruner,
     )
     st.caption(
         f"Families, in the plan's order: {', '.join(rec.plan.families)}; ranked and chosen by "
