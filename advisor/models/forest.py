@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,14 @@ class _Forest:
     """
 
     _encoding = "ordinal"
+    # for type checkers: the parameters the estimators below set, and the model they make
+    n_estimators: int
+    max_features: str | float | None
+    min_samples_leaf: int
+    max_depth: int | None
+    n_jobs: int | None
+    random_state: int | np.random.RandomState | None
+    _make_model: Callable[[], Any]
 
     def _fit_model(self, data: Any, target: np.ndarray, progress: Any) -> Any:
         model = self._make_model()

@@ -270,7 +270,15 @@ class _LightGBM(_Boosting):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+    def _train(
+        self,
+        X: Any,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        valid: tuple[Any, np.ndarray] | None,
+        rounds: _Rounds,
+        n_classes: int,
+    ) -> Any:
         if n_classes > 2:
             objective, metric = "multiclass", "multi_logloss"
         elif n_classes == 2:
@@ -378,7 +386,15 @@ class _XGBoost(_Boosting):
         if self.device not in ("cpu", "cuda") and not str(self.device).startswith("cuda:"):
             raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}.")
 
-    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+    def _train(
+        self,
+        X: Any,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        valid: tuple[Any, np.ndarray] | None,
+        rounds: _Rounds,
+        n_classes: int,
+    ) -> Any:
         if n_classes > 2:
             objective, metric = "multi:softprob", "mlogloss"
         elif n_classes == 2:
@@ -483,7 +499,7 @@ def lightgbm_default(ctx: FitContext) -> dict[str, Any]:
 
 def lightgbm_build(params: dict[str, Any], ctx: FitContext) -> _LightGBM:
     params = {"n_estimators": MAX_ROUNDS, **params}
-    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
+    common: dict[str, Any] = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
     cls = LightGBMClassifier if ctx.is_classification else LightGBMRegressor
     return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed)
 
@@ -517,7 +533,7 @@ def xgboost_embedding_default(ctx: FitContext) -> dict[str, Any]:
 
 def xgboost_build(params: dict[str, Any], ctx: FitContext) -> _XGBoost:
     params = {"n_estimators": MAX_ROUNDS, **params}
-    common = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
+    common: dict[str, Any] = {"class_weight": _class_weight(ctx)} if ctx.is_classification else {}
     cls = XGBoostClassifier if ctx.is_classification else XGBoostRegressor
     device = "cuda" if str(ctx.device).startswith("cuda") else "cpu"
     return cls(**params, **common, n_jobs=ctx.n_jobs, random_state=ctx.seed, device=device)
