@@ -231,7 +231,7 @@ def _evaluate(
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
     every = GBM_REPORT_EVERY if spec.steps == "rounds" else 1
-    reporter = Reporter(trial, deadline, every, warmup_steps(spec), can_prune=can_prune)
+    reporter = Reporter(trial, deadline, every, prune_from=warmup_steps(spec), can_prune=can_prune)
     est, fit_cost = _fit(spec, params, ctx, X_tr, y_tr, (X_va, y_va), reporter, clock)
     loss, metrics, values = score_model(est, X_va, y_va, data, clock)
     costs = probe_costs(est, fit_cost, X_va, ctx, clock, n_single=TRIAL_PROBE_ROWS)
