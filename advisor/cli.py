@@ -547,7 +547,7 @@ def _load(
     stderr."""
     from advisor.api import load
 
-    stated = {"task": task.value if task else None, "metric": metric}
+    stated: dict[str, Any] = {"task": task.value if task else None, "metric": metric}
     kind = modality.value if modality else None
     dataset = load(path, target=target, modality=kind, drop_empty_columns=drop_empty, **stated)
     if target is None and dataset.y is None and propose:
@@ -563,7 +563,7 @@ def _print_load_warnings(meta: dict[str, Any]) -> None:
 
 
 def _with_proposed_target(
-    dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool, stated: dict[str, str | None]
+    dataset: Any, path: str, modality: ModalityOption | None, drop_empty: bool, stated: dict[str, Any]
 ) -> Any:
     """``dataset`` loaded again with the target advisor proposes (and the user's task and metric, ``stated``)."""
     import pandas as pd

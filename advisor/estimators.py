@@ -24,7 +24,7 @@ import tempfile
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from advisor.errors import TooFewRowsError
 from advisor.profiling.checks import MIN_ROWS
+
+if TYPE_CHECKING:
+    import optuna
 
 __all__ = ["AdvisorClassifier", "AdvisorRegressor"]
 
@@ -93,7 +96,7 @@ class _AdvisorEstimator(BaseEstimator, ABC):
 
         rec = recommend(dataset, self.constraints) if self.constraints is not None else None
         budget = Budget(seconds=self.budget, trials=self.trials).started(started)
-        storage = self.storage
+        storage: str | optuna.storages.BaseStorage | None = self.storage
         with tempfile.TemporaryDirectory(prefix="advisor-fit-") as tmp:
             if storage is None and self.run_dir is None:
                 import optuna

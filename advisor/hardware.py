@@ -19,9 +19,14 @@ import sys
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["GpuDevice", "Hardware", "detect"]
+__all__ = ["Backend", "Device", "GpuDevice", "Hardware", "detect"]
+
+#: The torch device models train on.
+Device = Literal["cpu", "cuda", "mps"]
+#: An accelerator's backend.
+Backend = Literal["cuda", "mps"]
 
 #: Versions reported with every result: the core stack, then the libraries the model families declare.
 CORE_LIBRARIES = ("advisor", "numpy", "pandas", "scikit-learn", "optuna", "streamlit")
@@ -33,7 +38,7 @@ class GpuDevice:
 
     name: str
     memory_gb: float | None
-    backend: str = "cuda"
+    backend: Backend = "cuda"
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class Hardware:
         return bool(self.gpus)
 
     @property
-    def device(self) -> str:
+    def device(self) -> Device:
         """The torch device string to train on: 'cuda', 'mps' or 'cpu'."""
         return self.gpus[0].backend if self.gpus else "cpu"
 

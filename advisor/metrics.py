@@ -215,7 +215,9 @@ def compute_metrics(
         out = _classification(task, y_true, y_pred, y_proba, labels)
     for name in extra:
         if name not in out and _is_scorer(name):
-            out[name] = _safe_scorer(name, task, y_true, y_pred, y_proba, labels)
+            score = _safe_scorer(name, task, y_true, y_pred, y_proba, labels)
+            if score is not None:
+                out[name] = score
     return {k: float(v) for k, v in out.items() if v is not None and math.isfinite(v)}
 
 

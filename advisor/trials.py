@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import optuna
@@ -48,6 +48,9 @@ from advisor.errors import (
     RunNotFoundError,
     StorageError,
 )
+
+if TYPE_CHECKING:
+    from optuna.study._frozen import FrozenStudy  # what storages return; optuna does not export it
 
 __all__ = [
     "DEFAULT_HOST",
@@ -213,11 +216,11 @@ def study_summaries(storage: str | optuna.storages.BaseStorage) -> list[StudySum
     return sorted(summaries, key=lambda s: s.name)
 
 
-def _summary(storage: optuna.storages.BaseStorage, study: optuna.study.FrozenStudy) -> StudySummary:
+def _summary(storage: optuna.storages.BaseStorage, study: FrozenStudy) -> StudySummary:
     study_id = storage.get_study_id_from_name(study.study_name)
     trials = storage.get_all_trials(study_id, deepcopy=False)
     count = {state: sum(1 for t in trials if t.state == state) for state in TrialState}
-    values = [t.value for t in trials if t.state == TrialState.COMPLETE and len(t.values or ()) == 1]
+    values = [cast(float, t.value) for t in trials if t.state == TrialState.COMPLETE and len(t.values or ()) == 1]
     single = len(study.directions) == 1
     maximize = single and study.direction == optuna.study.StudyDirection.MAXIMIZE
     best = (max if maximize else min)(values) if values and single else None

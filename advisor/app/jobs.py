@@ -179,7 +179,7 @@ def job_status(run_dir: str | Path) -> JobStatus:
     last = events[-1] if events else {}
     pid = record.get("pid")
     spec = JobSpec.from_dict(record["spec"]) if isinstance(record.get("spec"), dict) else None
-    common = dict(
+    common: dict[str, Any] = dict(
         run_dir=run_dir,
         pid=pid,
         spec=spec,

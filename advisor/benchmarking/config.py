@@ -14,9 +14,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import DataNotFoundError, InvalidArgumentError, MalformedFileError
+
+if TYPE_CHECKING:
+    from advisor.data.dataset import ModalityName
+    from advisor.profiling.task import Task
+    from advisor.rules.transfer import Strategy
 
 __all__ = ["CONFIG_VERSION", "ModelConfig", "config_of"]
 
@@ -34,15 +39,15 @@ class ModelConfig:
     """
 
     family: str
-    task: str
-    modality: str
+    task: Task
+    modality: ModalityName
     params: dict[str, Any] = field(default_factory=dict)
     n_steps: int | None = None
     target: str | None = None
     metric: str | None = None
     seed: int = 0
     class_weight: bool = False
-    transfer: str | None = None
+    transfer: Strategy | None = None
     recipe: dict[str, Any] | None = None
     members: tuple[ModelConfig, ...] = ()
     source: dict[str, Any] = field(default_factory=dict)  # where it came from: dataset, run, scores

@@ -7,11 +7,16 @@ as the benchmark did.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.benchmarking.views import Views
 from advisor.hardware import Hardware
 from advisor.profiling.profile import DatasetProfile
+
+if TYPE_CHECKING:
+    from advisor.data.dataset import ModalityName
+    from advisor.profiling.task import Task
+    from advisor.rules.transfer import Strategy
 
 __all__ = ["base_context", "threads_for"]
 
@@ -22,7 +27,7 @@ TEXT_CELLS = 384
 
 
 def base_context(
-    views: Views, hardware: Hardware, *, task: str, seed: int, transfer: str | None, class_weight: bool
+    views: Views, hardware: Hardware, *, task: Task, seed: int, transfer: Strategy | None, class_weight: bool
 ) -> dict[str, Any]:
     """The keyword arguments of ``FitContext`` shared by every family of a run (all but ``recipe``)."""
     table = views.table()
@@ -39,7 +44,7 @@ def base_context(
     )
 
 
-def threads_for(profile: DatasetProfile, hardware: Hardware, modality: str = "tabular") -> int:
+def threads_for(profile: DatasetProfile, hardware: Hardware, modality: ModalityName = "tabular") -> int:
     """All cores for sizeable data; one thread for small data, where thread start-up and contention cost
     more than they save (measured: LightGBM on 768 rows fits 4-8x faster on 1 thread than on 2; XGBoost on
     280 x 384 embeddings 1.6-5x faster). Size is rows x features; a text counts as TEXT_CELLS features

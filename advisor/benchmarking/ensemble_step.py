@@ -7,7 +7,7 @@ averages their predictions on raw data. Nothing is refitted.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from advisor.families import Family, families, get_family, implementation
 from advisor.metrics import compute_metrics
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext
+
+if TYPE_CHECKING:
+    from advisor.profiling.task import Task
 
 __all__ = ["InputAverage", "RawInput", "build_ensemble"]
 
@@ -72,7 +75,7 @@ def build_ensemble(
     test_inputs: list[Any],
     raw_test: Any,
     y_test: np.ndarray,
-    task: str,
+    task: Task,
     labels: list[str] | None,
     ctx: FitContext,
     clock: ModelClock,

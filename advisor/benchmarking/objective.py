@@ -240,7 +240,7 @@ def _evaluate(run: _TrialRun) -> _Evaluated:
     X_tr, y_tr = data.rows(data.splits.train)
     X_va, y_va = data.rows(data.splits.val)
     every = GBM_REPORT_EVERY if run.spec.steps == "rounds" else 1
-    reporter = Reporter(run.trial, run.deadline, every, warmup_steps(run.spec), can_prune=run.can_prune)
+    reporter = Reporter(run.trial, run.deadline, every, prune_from=warmup_steps(run.spec), can_prune=run.can_prune)
     est, fit_cost = run.fit(X_tr, y_tr, (X_va, y_va), reporter)
     loss, metrics, values = score_model(est, X_va, y_va, data, run.clock)
     costs = probe_costs(est, fit_cost, X_va, run.ctx, run.clock, n_single=TRIAL_PROBE_ROWS)

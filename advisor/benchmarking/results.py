@@ -13,6 +13,9 @@ from advisor.benchmarking.costs import COST_KEYS
 
 if TYPE_CHECKING:
     from advisor.benchmarking.config import ModelConfig
+    from advisor.data.dataset import ModalityName
+    from advisor.hardware import Device
+    from advisor.profiling.task import Task
 
 __all__ = ["BenchmarkResult", "FamilyResult", "TrialRecord", "Verdict", "pareto_front"]
 
@@ -78,15 +81,15 @@ class BenchmarkResult:
     """Everything one benchmark run measured. Round-trips through :meth:`to_json` / :meth:`from_json`."""
 
     dataset: str
-    task: str
-    modality: str
+    task: Task
+    modality: ModalityName
     metric: str
     higher_is_better: bool
     budget: dict[str, Any]
     seed: int
     run_dir: str
     storage: str
-    device: str
+    device: Device
     hardware: dict[str, Any]
     started: str
     finished: str
@@ -225,7 +228,7 @@ def pareto_front(scores: list[float], costs: list[float], higher_is_better: bool
 def verdict(families: tuple[FamilyResult, ...], ranking: list[str], metric: str, higher_is_better: bool) -> Verdict:
     """Compare the rules' ranking with the measured winner."""
     measured = {
-        f.family: f.test_metrics.get(metric)
+        f.family: f.test_metrics[metric]
         for f in families
         if f.status == "ok" and f.test_metrics.get(metric) is not None
     }

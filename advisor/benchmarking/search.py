@@ -4,7 +4,7 @@ rows as fit, or its best trial's own model) and one score on test."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import optuna
@@ -66,7 +66,7 @@ class SearchSteps(RunState):
                 else "the budget ran out before this family started"
             )
             return
-        best = min(completed, key=lambda t: t.value)
+        best = min(completed, key=lambda t: cast(float, t.value))  # complete trials have a value
         if name in self.finals and self.finals[name][1].best_trial == best.number:
             return  # a second round found nothing better: keep the final model
         self.skipped.pop(name, None)

@@ -35,17 +35,18 @@ from advisor.benchmarking.studies import (
     SearchStrategy,
     TrialWriter,
 )
-from advisor.benchmarking.views import View, Views
+from advisor.benchmarking.views import View, ViewName, Views
 from advisor.data.dataset import Dataset
 from advisor.data.form import InputForm
 from advisor.errors import InvalidArgumentError
 from advisor.families import Kind, Role, families, get_family
-from advisor.hardware import Hardware
+from advisor.hardware import Device, Hardware
 from advisor.metrics import direction, primary_metric
 from advisor.models.persistence import AdvisorModel
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules import Recommendation
+from advisor.rules.transfer import Strategy
 
 __all__ = ["ProgressCallback", "ProgressEvent", "RunState", "loss_of"]
 
@@ -154,13 +155,13 @@ class RunState:
         )
         return sub
 
-    def _transfer_strategy(self, device: str) -> str | None:
+    def _transfer_strategy(self, device: Device) -> Strategy | None:
         """The rules' transfer strategy, except that fine-tuning on a CPU falls back to feature extraction when
         the data is too large to fine-tune within a benchmark (the framework: fine-tuning 'needs' a GPU)."""
         strategy = self.rec.transfer.strategy if self.rec.transfer is not None else None
         if strategy in (None, "feature_extraction") or device != "cpu":
             return strategy
-        work = self.profile.rows
+        work: float = self.profile.rows
         if self.profile.text is not None:  # a text costs about its length in tokens, up to the 128 read
             work *= min(max(self.profile.text.mean_words, 1.0), 128.0) / CPU_FINE_TUNE_WORDS
         if work <= CPU_FINE_TUNE_MAX_ITEMS:
@@ -171,7 +172,7 @@ class RunState:
         )
         return "feature_extraction"
 
-    def data_for(self, view: str, family: str | None = None) -> PreparedData:
+    def data_for(self, view: ViewName, family: str | None = None) -> PreparedData:
         """The model-ready data of one view (built, and for embeddings computed, on first use).
 
         Networks are scored on the validation part even where classical families cross-validate small data:

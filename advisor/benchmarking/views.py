@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -32,15 +32,20 @@ from advisor.benchmarking.inputs import (
     text_columns_of,
 )
 from advisor.benchmarking.prepare import TablePreparer
-from advisor.data.dataset import Dataset
+from advisor.data.dataset import Dataset, ModalityName
 from advisor.errors import InvalidArgumentError
+from advisor.hardware import Device
 from advisor.profiling.profile import DatasetProfile
 
-__all__ = ["VIEWS", "View", "Views", "fingerprint"]
+__all__ = ["VIEWS", "View", "ViewName", "Views", "fingerprint"]
 
-VIEWS = ("table", "images", "pixels", "image_embedding", "texts", "text_embedding", "series", "series_features")
+#: The name of a representation of the data a model family consumes (``ModelSpec.view``).
+ViewName = Literal[
+    "table", "images", "pixels", "image_embedding", "texts", "text_embedding", "series", "series_features"
+]
+VIEWS: tuple[ViewName, ...] = get_args(ViewName)
 #: Which raw modality each view is built from.
-VIEW_MODALITY = {
+VIEW_MODALITY: dict[ViewName, tuple[ModalityName, ...]] = {
     "table": ("tabular", "text"),
     "images": ("image",),
     "pixels": ("image",),
@@ -57,7 +62,7 @@ EmbedProgress = Callable[[str, int, int, float], None]
 class View:
     """One representation of every row: model inputs ``X``, the preparer that makes them from raw data."""
 
-    name: str
+    name: ViewName
     X: Any
     preparer: Any
     description: str
@@ -77,16 +82,16 @@ class Views:
         dataset: Dataset,
         profile: DatasetProfile,
         run_dir: Path,
-        device: str = "cpu",
+        device: Device = "cpu",
         on_embed: EmbedProgress | None = None,
     ) -> None:
         self.dataset, self.profile, self.run_dir, self.device = dataset, profile, run_dir, device
         self.on_embed = on_embed
-        self._views: dict[str, View] = {}
+        self._views: dict[ViewName, View] = {}
         self._table: TablePreparer | bool | None = False  # False: not tried yet
 
     # ------------------------------------------------------------------ access
-    def get(self, name: str) -> View:
+    def get(self, name: ViewName) -> View:
         """The view, built on first use; raises an AdvisorError when it cannot be built for this data."""
         if name not in self._views:
             if name not in VIEWS:
@@ -100,7 +105,7 @@ class Views:
         return self._views[name]
 
     @property
-    def built(self) -> dict[str, View]:
+    def built(self) -> dict[ViewName, View]:
         return dict(self._views)
 
     def table(self) -> TablePreparer | None:
@@ -175,7 +180,7 @@ class Views:
         )
         return self._embedding_view("image_embedding", prep)
 
-    def _embedding_view(self, name: str, prep: EmbeddingInput) -> View:
+    def _embedding_view(self, name: ViewName, prep: EmbeddingInput) -> View:
         items = prep.items(self.dataset.X)
         prep.check_training_items(items)
         key = f"{prep.encoder}-{prep.image_size if prep.encoder == IMAGE_ENCODER else prep.max_tokens}"

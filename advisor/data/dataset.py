@@ -5,16 +5,24 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Dataset", "Modality"]
+if TYPE_CHECKING:
+    from advisor.profiling.task import TaskInput
+
+__all__ = ["Dataset", "Modality", "ModalityName"]
+
+#: A modality as the plain string profiles, recommendations and results carry (``Modality(...).value``).
+ModalityName = Literal["tabular", "image", "text", "timeseries"]
 
 
 class Modality(StrEnum):
     """The kind of data: decides which rules and model families apply."""
+
+    _value_: ModalityName  # for type checkers: ``.value`` is a ModalityName
 
     TABULAR = "tabular"
     IMAGE = "image"
@@ -54,7 +62,7 @@ class Dataset:
     source: str | None = None
     text_columns: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
-    task: str | None = None
+    task: TaskInput | None = None
     metric: str | None = None
 
     def __post_init__(self) -> None:

@@ -72,7 +72,7 @@ def detect_encoding(sample: bytes, fallback: str = "latin-1") -> str:
 
 
 def _rows(text: str, delimiter: str, quoting: int, limit: int = 200) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)  # type: ignore[arg-type]
     try:
         return [row for row in itertools.islice(reader, limit) if row]
     except csv.Error:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 from pathlib import Path
-from typing import BinaryIO
 
 from advisor.errors import FileTooLargeError, InvalidArgumentError, UnsupportedFormatError
 
@@ -147,7 +147,7 @@ def check_size(path: Path, max_bytes: int) -> int:
     return size
 
 
-def open_decompressed(path: Path, compression: str | None) -> BinaryIO:
+def open_decompressed(path: Path, compression: str | None) -> io.BufferedIOBase:
     """Open ``path`` for reading its (decompressed) bytes."""
     if compression == "gzip":
         return gzip.open(path, "rb")

@@ -156,7 +156,7 @@ def dataset_from_frame(
     features, dropped = drop_empty_columns(features, drop_empty, where)
     if dropped:
         meta["dropped_empty_columns"] = dropped
-    common = {"name": name, "source": source, "where": where}
+    common: dict[str, Any] = {"name": name, "source": source, "where": where}
 
     if modality in (None, Modality.TIMESERIES):
         series = _table_timeseries(frame, features, target_name if isinstance(target, str) else None, y, modality)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from advisor.errors import DataNotFoundError, InvalidArgumentError, WrongTypeErr
 
 __all__ = ["load"]
 
-Source = str | os.PathLike[str] | pd.DataFrame | np.ndarray
+Source: TypeAlias = str | os.PathLike[str] | pd.DataFrame | np.ndarray
 #: What class subfolders (of a folder or a zip) may hold; images win a tie.
 CLASS_FOLDER_KINDS = (IMAGES, TEXTS)
 
@@ -157,12 +157,13 @@ def _from_path(
     if kind in ("ts", "ts_folder"):
         what = f"'{path.name}' holds UCR/UEA .ts time series"
         check_fixed_modality(wanted, Modality.TIMESERIES, what)
+        ts_meta: dict[str, Any]
         if kind == "ts":
-            data, ts_meta = read_ts_file(path), {"files": [path.name]}
-            ts_meta["problem_name"] = data.header.get("problemname")
+            series, ts_meta = read_ts_file(path), {"files": [path.name]}
+            ts_meta["problem_name"] = series.header.get("problemname")
         else:
-            data, ts_meta = read_ts_folder(path)
-        return _from_ts(data, target, {**meta, "format": "ts", **ts_meta}, **common)
+            series, ts_meta = read_ts_folder(path)
+        return _from_ts(series, target, {**meta, "format": "ts", **ts_meta}, **common)
     if kind in ("class_folder", "zip"):
         data = read_class_folders(path, CLASS_FOLDER_KINDS, wanted)
         y = data.y if target is None or isinstance(target, str) else as_labels(target, len(data.y))

@@ -40,12 +40,17 @@ class _Forest:
     """
 
     n_estimators: int = 200
+    max_features: str | float | None = "sqrt"
     min_samples_leaf: int = 1
     max_depth: int | None = None
     n_jobs: int | None = None
     random_state: int | np.random.RandomState | None = None
 
     _encoding = "ordinal"
+
+    def _make_model(self) -> Any:
+        """The unfitted scikit-learn forest (defined by the classifier and the regressor)."""
+        raise NotImplementedError
 
     def _fit_model(self, data: Any, target: np.ndarray, progress: Any) -> Any:
         model = self._make_model()
@@ -86,7 +91,6 @@ class _Forest:
 class ForestClassifier(_Forest, PreprocessedClassifier):
     """Random forest classifier."""
 
-    max_features: str | float | None = "sqrt"
     class_weight: str | dict | None = None
 
     def _make_model(self) -> RandomForestClassifier:

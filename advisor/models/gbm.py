@@ -271,7 +271,15 @@ class _LightGBM(_Boosting):
     min_child_samples: int = 20
     reg_lambda: float = 0.0
 
-    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+    def _train(
+        self,
+        X: Any,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        valid: tuple[Any, np.ndarray] | None,
+        rounds: _Rounds,
+        n_classes: int,
+    ) -> Any:
         objective, metric = _LIGHTGBM_OBJECTIVES[_target_kind(n_classes)]
         params: dict[str, Any] = {
             "objective": objective,
@@ -349,7 +357,15 @@ class _XGBoost(_Boosting):
         if self.device not in ("cpu", "cuda") and not str(self.device).startswith("cuda:"):
             raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}.")
 
-    def _train(self, X, y, weight, valid, rounds, n_classes):  # type: ignore[no-untyped-def]
+    def _train(
+        self,
+        X: Any,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        valid: tuple[Any, np.ndarray] | None,
+        rounds: _Rounds,
+        n_classes: int,
+    ) -> Any:
         objective, metric = _XGBOOST_OBJECTIVES[_target_kind(n_classes)]
         threads = n_threads(self.n_jobs)
         params: dict[str, Any] = {

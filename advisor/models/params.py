@@ -25,7 +25,7 @@ that must be annotated is a ``typing.ClassVar``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 __all__ = ["estimator_params"]
 
@@ -34,4 +34,4 @@ T = TypeVar("T", bound=type)
 
 def estimator_params(cls: T) -> T:
     """Generate the scikit-learn ``__init__`` of ``cls`` from its annotated fields (keyword-only)."""
-    return dataclass(kw_only=True, repr=False, eq=False)(cls)
+    return cast(T, dataclass(kw_only=True, repr=False, eq=False)(cls))

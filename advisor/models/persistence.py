@@ -11,13 +11,16 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from advisor.data.form import InputForm
 from advisor.errors import DataNotFoundError, MalformedFileError, WrongTypeError
+
+if TYPE_CHECKING:
+    from advisor.profiling.task import Task
 
 __all__ = ["AdvisorModel", "load_model", "save_model"]
 
@@ -29,7 +32,7 @@ class AdvisorModel:
     ``form`` is how the training data came in (see :class:`advisor.data.form.InputForm`)."""
 
     family: str
-    task: str
+    task: Task
     estimator: Any
     preparer: Any
     labels: list[str] | None = None

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     import optuna
     from sklearn.base import BaseEstimator
 
+    from advisor.benchmarking.views import ViewName
+    from advisor.hardware import Device
     from advisor.profiling.profile import DatasetProfile
+    from advisor.profiling.task import Task
     from advisor.rules.recommendation import TrainingRecipe
+    from advisor.rules.transfer import Strategy
 
 __all__ = ["EvalSet", "FitContext", "ModelSpec", "Progress", "Steps", "network_build"]
 
@@ -43,15 +47,15 @@ class Progress(Protocol):
 class FitContext:
     """What a spec needs to choose defaults and build an estimator for one dataset and machine."""
 
-    task: str  # 'binary' | 'multiclass' | 'regression'
+    task: Task
     profile: DatasetProfile
     recipe: TrainingRecipe | None = None
-    device: str = "cpu"  # 'cpu' | 'cuda' | 'mps'
+    device: Device = "cpu"
     n_jobs: int = 1
     seed: int = 0
     categorical_columns: tuple[str, ...] = ()
     class_weight: bool = False  # the recommendation asks for imbalance handling
-    transfer: str | None = None  # the rules' transfer strategy: 'feature_extraction' | 'partial_fine_tuning' | ...
+    transfer: Strategy | None = None  # the rules' transfer strategy (None: the data is not images or text)
     mixed: bool = False  # text columns beside tabular ones (the data has both)
 
     @property
@@ -99,7 +103,7 @@ class ModelSpec:
     steps: Steps | None = None
     #: The representation of the data the estimator consumes (see ``advisor.benchmarking.views``), or a
     #: function of the context choosing one (e.g. frozen embeddings for feature extraction).
-    view: str | Callable[[FitContext], str] = "table"
+    view: ViewName | Callable[[FitContext], ViewName] = "table"
     #: What the features are, in words, for the leaderboard (e.g. "TF-IDF of the text"); a function may use ctx.
     inputs: str | Callable[[FitContext], str] = ""
 
@@ -108,7 +112,7 @@ class ModelSpec:
         """Reports progress per round/epoch/chunk (pruning, deadlines)."""
         return self.steps is not None
 
-    def view_for(self, ctx: FitContext) -> str:
+    def view_for(self, ctx: FitContext) -> ViewName:
         return self.view(ctx) if callable(self.view) else self.view
 
     def inputs_for(self, ctx: FitContext) -> str:

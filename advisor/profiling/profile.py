@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from advisor.data.dataset import ModalityName
+    from advisor.profiling.task import Task
 
 from advisor.numbers import jsonable
 
@@ -73,10 +77,10 @@ class DatasetProfile:
     True
     """
 
-    modality: str
+    modality: ModalityName
     rows: int
     features: int
-    task: str | None = None
+    task: Task | None = None
     task_reason: str = ""
     #: The target could be read as the other task (a numeric column of a few whole-number levels, say).
     task_ambiguous: bool = False
@@ -139,8 +143,8 @@ class DatasetProfile:
         *,
         rows: int,
         features: int,
-        modality: str = "tabular",
-        task: str | None = "binary",
+        modality: ModalityName = "tabular",
+        task: Task | None = "binary",
         n_classes: int | None = None,
         categorical: int = 0,
         missing_share: float = 0.0,
@@ -237,7 +241,7 @@ class DatasetProfile:
         return cls.from_dict(json.loads(text))
 
 
-def _metric(metric: str | None, task: str | None) -> str | None:
+def _metric(metric: str | None, task: Task | None) -> str | None:
     from advisor.metrics import resolve_metric
 
     return resolve_metric(metric, task)

@@ -27,15 +27,19 @@ __all__ = [
     "TASKS",
     "TargetSummary",
     "Task",
+    "TaskInput",
     "check_task",
     "looks_like_classes",
     "summarize_target",
 ]
 
+#: The task a profile, a plan and every model work on (saved as these strings in profiles and results).
 Task = Literal["binary", "multiclass", "regression"]
+#: What a user may state: a task, or 'classification' (binary or multiclass by class count).
+TaskInput = Literal["binary", "multiclass", "regression", "classification"]
 #: Tasks a profile can hold; users may also say 'classification' (binary or multiclass by class count).
-TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
-TASK_INPUTS: tuple[str, ...] = (*TASKS, "classification")
+TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression")
+TASK_INPUTS: tuple[TaskInput, ...] = (*TASKS, "classification")
 #: A numeric table target with at most this many distinct integer values is read as classes.
 MAX_INTEGER_CLASSES = 20
 #: Integer targets with more levels than MAX_INTEGER_CLASSES are still flagged as possibly classes when each
@@ -49,7 +53,7 @@ MAX_CLASSES_LISTED = 50
 class TargetSummary:
     """The task, why, whether it could be read the other way, and the target's shape."""
 
-    task: str | None
+    task: Task | None
     reason: str
     n_classes: int | None = None
     class_counts: dict[str, int] = field(default_factory=dict)
@@ -60,7 +64,7 @@ class TargetSummary:
     ambiguous: bool = False
 
 
-def check_task(task: str | None) -> str | None:
+def check_task(task: str | None) -> TaskInput | None:
     """``task`` normalized (lower case, stripped), or an error naming the allowed values."""
     if task is None:
         return None
@@ -89,6 +93,7 @@ def summarize_target(y: pd.Series | None, task: str | None = None, modality: str
     if y is None:
         return TargetSummary(None, "no target given: pass one to get a task")
     y = y.dropna()
+    detected: TaskInput
     if task is None:
         detected, reason = _detect(y, modality)
         ambiguous = _ambiguous(y, detected, modality)
@@ -116,11 +121,11 @@ def _integral(values: np.ndarray) -> bool:
     return bool(np.all(np.isclose(values, np.round(values))))
 
 
-def _detect(y: pd.Series, modality: str) -> tuple[str, str]:
+def _detect(y: pd.Series, modality: str) -> tuple[Task, str]:
     name, n_unique = _name(y), int(y.nunique())
     if not _numeric(y):
         sample = ", ".join(repr(str(v)) for v in y.unique()[:3])
-        kind = "binary" if n_unique <= 2 else "multiclass"
+        kind: Task = "binary" if n_unique <= 2 else "multiclass"
         return kind, f"{name} holds {n_unique} labels ({sample}{', ...' if n_unique > 3 else ''})"
     values = y.to_numpy(dtype=float)
     integral = _integral(values)
@@ -167,7 +172,7 @@ def _check_given(y: pd.Series, task: str) -> None:
         )
 
 
-def _class_summary(y: pd.Series, task: str, reason: str, ambiguous: bool) -> TargetSummary:
+def _class_summary(y: pd.Series, task: Task, reason: str, ambiguous: bool) -> TargetSummary:
     counts = y.astype(str).value_counts()
     n_classes = len(counts)
     listed = {str(k): int(v) for k, v in counts.head(MAX_CLASSES_LISTED).items()}

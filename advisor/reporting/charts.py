@@ -27,6 +27,7 @@ from advisor.reporting.model import DatasetReport, SuiteReport, SummaryRow, data
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+    from matplotlib.typing import RcKeyType
 
     from advisor.benchmarking.results import BenchmarkResult
 
@@ -363,7 +364,12 @@ def to_svg(fig: go.Figure, width: int = 900) -> str:
 
     layout = fig.layout
     height = layout.height or _HEIGHT
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "advisor", "text.parse_math": False, "font.size": 9}
+    rc: dict[RcKeyType, Any] = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "advisor",
+        "text.parse_math": False,
+        "font.size": 9,
+    }
     with matplotlib.rc_context(rc):
         canvas = Figure(figsize=(width / 100, height / 100), dpi=100)
         axes = _axes(canvas, fig)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.rules.constraints import Constraints
+
+if TYPE_CHECKING:
+    from advisor.data.dataset import ModalityName
+    from advisor.profiling.task import Task
+    from advisor.rules.transfer import Strategy
 
 __all__ = [
     "Activation",
@@ -196,7 +201,7 @@ _ENUM_FIELDS: dict[str, type[StrEnum]] = {
 class TransferStrategy:
     """Which pretrained model to start from and how much of it to train."""
 
-    strategy: str  # 'feature_extraction' | 'partial_fine_tuning' | 'full_fine_tuning'
+    strategy: Strategy
     pretrained_model: str
     samples_per_class: float
     trainable_layers: str
@@ -252,8 +257,8 @@ class Recommendation:
     """
 
     dataset: str
-    modality: str
-    task: str | None
+    modality: ModalityName
+    task: Task | None
     verdict: str
     summary: str
     ranking: tuple[RankedFamily, ...]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.recommendation import TransferStrategy
 
-__all__ = ["FEATURE_EXTRACTION_BELOW", "FULL_FINE_TUNING_FROM", "transfer_strategy"]
+__all__ = ["FEATURE_EXTRACTION_BELOW", "FULL_FINE_TUNING_FROM", "Strategy", "transfer_strategy"]
+
+#: How much of a pretrained network trains (``TransferStrategy.strategy``, ``FitContext.transfer``).
+Strategy = Literal["feature_extraction", "partial_fine_tuning", "full_fine_tuning"]
 
 FEATURE_EXTRACTION_BELOW = 1_000
 FULL_FINE_TUNING_FROM = 10_000

@@ -97,7 +97,8 @@ def _ts_entries(files: list[Path]) -> list[SuiteEntry]:
         for part in ("train", "test"):
             if split.startswith(f"_{part}."):
                 pairs.setdefault(name, {})[part] = f
-    entries, paired = [], set()
+    entries: list[SuiteEntry] = []
+    paired: set[Path] = set()
     for name, pair in sorted(pairs.items()):
         if len(pair) == 2:
             entries.append(SuiteEntry(path=str(pair["train"]), name=name, test_path=str(pair["test"])))

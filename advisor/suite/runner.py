@@ -116,7 +116,7 @@ def _check_jobs(jobs: int) -> int:
     return jobs
 
 
-def _search(sampler: str | None, pruner: str | None) -> dict[str, str | None]:
+def _search(sampler: str | None, pruner: str | None) -> dict[str, Any]:
     """The caller's sampler and pruner names, checked (an unknown one fails before any run)."""
     from advisor.benchmarking.studies import SearchStrategy
 

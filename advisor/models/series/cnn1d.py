@@ -94,7 +94,12 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         n = keep.sum().clamp_min(1.0)
         mean = (x * keep).sum(dim=(0, 2)) / n
         var = (((x - mean[None, :, None]) * keep) ** 2).sum(dim=(0, 2)) / n
-        if self.track_running_stats and self.running_mean is not None and self.running_var is not None:
+        if (
+            self.track_running_stats
+            and self.running_mean is not None
+            and self.running_var is not None
+            and self.num_batches_tracked is not None
+        ):
             with torch.no_grad():
                 self.num_batches_tracked += 1
                 momentum = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum

@@ -11,11 +11,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.models import gbm
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.text import tfidf
+
+if TYPE_CHECKING:
+    from advisor.benchmarking.views import ViewName
 
 __all__ = ["EMBEDDING_XGBOOST", "TEXT_LIGHTGBM", "TEXT_LINEAR", "TEXT_XGBOOST"]
 
@@ -28,7 +31,7 @@ def _mixed(ctx: FitContext) -> bool:
     return ctx.mixed
 
 
-def _xgb_view(ctx: FitContext) -> str:
+def _xgb_view(ctx: FitContext) -> ViewName:
     return "table" if _mixed(ctx) else "texts"
 
 

@@ -194,6 +194,7 @@ class _TfidfModel(TextInputTags, BaseEstimator, ABC):
         }
         if self._classifier:
             common["class_weight"] = self.class_weight
+        specific: dict[str, Any]
         if self.head == "lgbm":
             specific = {"num_leaves": self.num_leaves, "min_child_samples": self.min_child_samples}
         else:

@@ -18,7 +18,7 @@ steps, then decays. Texts are truncated to ``max_tokens`` WordPiece tokens (defa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -31,6 +31,9 @@ from advisor.models.text.encoder import DIM, MAX_POSITIONS, load_minilm, mean_po
 from advisor.models.text.inputs import as_texts
 from advisor.models.text.scratch import class_weight_for
 from advisor.models.torch.deep import DeepClassifier
+
+if TYPE_CHECKING:
+    from advisor.benchmarking.views import ViewName
 
 __all__ = ["SPEC", "STRATEGIES", "MiniLMFineTuner", "build", "default_params", "inputs", "search_space", "view"]
 
@@ -50,7 +53,7 @@ class _MiniLMClassifier(nn.Module):
 
     def __init__(self, encoder: nn.Module, n_classes: int, dropout: float) -> None:
         super().__init__()
-        self.encoder = encoder
+        self.encoder: Any = encoder  # a Hugging Face BertModel (its .encoder.layer, .embeddings are used)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(DIM, n_classes)
 
@@ -200,7 +203,7 @@ def _strategy(ctx: FitContext) -> str:
     return "full_fine_tuning" if ctx.transfer == "full_fine_tuning" else "partial_fine_tuning"
 
 
-def view(ctx: FitContext) -> str:
+def view(ctx: FitContext) -> ViewName:
     """'text_embedding' (frozen MiniLM columns) for feature extraction, else 'texts'."""
     return "text_embedding" if _feature_extraction(ctx) else "texts"
 
@@ -268,7 +271,7 @@ def _fixed_params(ctx: FitContext) -> dict[str, Any]:
 
 def build(params: dict[str, Any], ctx: FitContext) -> Any:
     """An MLPClassifier on the embeddings (feature extraction) or a MiniLMFineTuner on the texts."""
-    common = {"device": ctx.device, "n_jobs": ctx.n_jobs, "random_state": ctx.seed}
+    common: dict[str, Any] = {"device": ctx.device, "n_jobs": ctx.n_jobs, "random_state": ctx.seed}
     if _feature_extraction(ctx):
         from advisor.models.torch.mlp import MLPClassifier
 

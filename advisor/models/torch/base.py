@@ -13,7 +13,7 @@ import numbers
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -325,7 +325,7 @@ def check_number(
     low_open: bool = False,
     high_open: bool = False,
 ) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(cast(float, value))
     ok = ok and (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
     if not ok:
         left, right = "(" if low_open else "[", ")" if high_open else "]"

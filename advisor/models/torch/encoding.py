@@ -19,7 +19,7 @@ A numeric numpy array (as in scikit-learn's estimator checks) is all numeric col
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -69,7 +69,7 @@ class TabularEncoder:
         missing = np.isnan(numbers)
         self.indicator_columns_ = np.flatnonzero(missing.any(axis=0))
         with np.errstate(all="ignore"):
-            medians = np.nanmedian(np.where(missing.all(axis=0), 0.0, numbers), axis=0) if numbers.size else []
+            medians = np.nanmedian(np.where(missing.all(axis=0), 0.0, numbers), axis=0) if numbers.size else np.zeros(0)
         self.medians_ = np.nan_to_num(np.asarray(medians, dtype=np.float64))
         filled = self._impute(numbers, missing)
         self.means_ = filled.mean(axis=0) if len(filled) else np.zeros(filled.shape[1])
@@ -93,8 +93,9 @@ class TabularEncoder:
         standardized = (self._impute(numbers, missing) - self.means_) / self.scales_
         indicators = missing[:, self.indicator_columns_].astype(np.float64)
         numeric = np.hstack([standardized, indicators]).astype(np.float32)
+        df = cast(pd.DataFrame, X)  # categorical columns exist only when fitted on a DataFrame
         codes = [
-            _codes(X.iloc[:, i], cats) for i, cats in zip(self.categorical_positions_, self.categories_, strict=True)
+            _codes(df.iloc[:, i], cats) for i, cats in zip(self.categorical_positions_, self.categories_, strict=True)
         ]
         categorical = np.stack(codes, axis=1) if codes else np.zeros((len(numeric), 0), dtype=np.int64)
         return EncodedTable(numeric=np.ascontiguousarray(numeric), categorical=categorical)

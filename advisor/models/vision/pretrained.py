@@ -20,16 +20,19 @@ import contextlib
 import io
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch import nn
 
 from advisor.errors import InvalidArgumentError
 from advisor.models.torch.base import _threads
 from advisor.models.torch.training import resolve_device
 from advisor.models.vision.images import as_images, resize, to_tensor
 from advisor.models.vision.images import pixel_scale as largest_pixel
+
+if TYPE_CHECKING:
+    from efficientnet_lite_pytorch import EfficientNet  # an nn.Module; the package ships no type information
 
 __all__ = [
     "DIM",
@@ -44,7 +47,7 @@ NAME = "efficientnet_lite0"
 DIM = 1280  # channels of the last feature map
 CPU_IMAGE_SIZE, ACCELERATOR_IMAGE_SIZE = 96, 224
 
-_SHARED: dict[str, nn.Module] = {}  # device -> the frozen network in eval mode (feature extraction only)
+_SHARED: dict[str, EfficientNet] = {}  # device -> the frozen network in eval mode (feature extraction only)
 _LOCK = threading.Lock()
 
 
@@ -65,7 +68,7 @@ def default_image_size(device: str = "cpu", image_side: int | None = None) -> in
     return min(cap, max(32, -(-2 * int(image_side) // 32) * 32))
 
 
-def load_efficientnet(num_classes: int | None = None) -> nn.Module:
+def load_efficientnet(num_classes: int | None = None) -> EfficientNet:
     """A fresh EfficientNet-Lite0 with ImageNet weights, on the CPU, in training mode.
 
     Parameters
@@ -95,7 +98,7 @@ def load_efficientnet(num_classes: int | None = None) -> nn.Module:
         )
 
 
-def shared_network(device: str = "cpu") -> nn.Module:
+def shared_network(device: str = "cpu") -> EfficientNet:
     """The process-wide frozen EfficientNet-Lite0 (eval mode, no gradients) on ``device``, loaded once."""
     key = str(resolve_device(device))
     with _LOCK:

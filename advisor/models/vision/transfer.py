@@ -20,7 +20,7 @@ would take hundreds of steps to adapt the running statistics to the new images).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
@@ -36,6 +36,8 @@ from advisor.models.vision.pretrained import CPU_IMAGE_SIZE, default_image_size,
 if TYPE_CHECKING:
     import optuna
     from sklearn.base import BaseEstimator
+
+    from advisor.benchmarking.views import ViewName
 
 __all__ = [
     "SPEC",
@@ -72,7 +74,7 @@ class FineTuneNet(nn.Module):
     def units(self) -> list[list[nn.Module]]:
         """The unfreezing units, top first: classifier, head convolution, stages (last first), stem."""
         net = self.net
-        stages: list[list[nn.Module]] = []
+        stages: list[list[Any]] = []  # the library's blocks (untyped)
         for block in net._blocks:
             filters = block._block_args.output_filters
             if stages and stages[-1][-1]._block_args.output_filters == filters:
@@ -173,7 +175,7 @@ class EfficientNetFineTuner(DeepClassifier):
         """Two groups per unit (weight decay on kernels and matrices only), unit ``d`` at
         ``learning_rate * layer_decay**d``; the classifier's group comes first."""
         groups = []
-        for depth, unit in enumerate(module.units()):
+        for depth, unit in enumerate(cast(FineTuneNet, module).units()):
             params = [p for layer in unit for p in layer.parameters()]
             lr = float(self.learning_rate) * float(self.layer_decay) ** depth
             for decay, chosen in (
@@ -185,8 +187,9 @@ class EfficientNetFineTuner(DeepClassifier):
         return groups
 
     def _on_epoch_start(self, epoch: int, module: nn.Module) -> None:
-        n = 1 + min(epoch // int(self.unfreeze_every), self.max_unfrozen_units(module) - 1)
-        module.set_trainable_units(n)
+        net = cast(FineTuneNet, module)  # the module this estimator builds
+        n = 1 + min(epoch // int(self.unfreeze_every), self.max_unfrozen_units(net) - 1)
+        net.set_trainable_units(n)
         self.unfrozen_units_.append(n)
 
     def max_unfrozen_units(self, module: FineTuneNet) -> int:
@@ -217,7 +220,12 @@ class EfficientNetFineTuner(DeepClassifier):
 
 
 # ---------------------------------------------------------------------- the "transformer" family (images)
-HEAD_RANGES = {"learning_rate": (1e-4, 1e-2), "dropout": (0.0, 0.5), "weight_decay": (1e-6, 1e-1), "hidden": (64, 512)}
+HEAD_RANGES: dict[str, tuple[Any, Any]] = {  # floats, but whole numbers for the hidden width
+    "learning_rate": (1e-4, 1e-2),
+    "dropout": (0.0, 0.5),
+    "weight_decay": (1e-6, 1e-1),
+    "hidden": (64, 512),
+}
 TUNE_RANGES = {"learning_rate": (1e-4, 3e-3), "layer_decay": (0.5, 0.9), "weight_decay": (1e-5, 1e-2)}
 TUNE_BATCH_SIZES = (32, 64)
 MAX_TUNE_EPOCHS, MAX_TUNE_PATIENCE, DEFAULT_TUNE_EPOCHS = 20, 5, 10
@@ -228,7 +236,7 @@ def _extracting(ctx: FitContext) -> bool:
     return ctx.transfer == FEATURE_EXTRACTION
 
 
-def view(ctx: FitContext) -> str:
+def view(ctx: FitContext) -> ViewName:
     """'image_embedding' (frozen 1280-d features) for feature extraction, else 'images'."""
     return "image_embedding" if _extracting(ctx) else "images"
 
