@@ -168,7 +168,7 @@ class RunState:
             return strategy
         self.notes.append(
             f"transfer: {strategy.replace('_', ' ')} of {self.profile.rows:,} items on a CPU would not fit a "
-            "benchmark budget; the transformer family uses feature extraction (frozen embeddings + a trained head)"
+            "benchmark budget; fine-tuned pretrained models use feature extraction (frozen embeddings, trained head)"
         )
         return "feature_extraction"
 
