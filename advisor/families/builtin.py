@@ -79,6 +79,18 @@ BUILTIN: tuple[Family, ...] = (
         libraries=("torch",),
     ),
     Family(
+        id="tabm",
+        label="TabM (parameter-efficient ensemble of MLPs)",
+        role=Role.NETWORK,
+        summary="k MLPs trained as one with shared weights, over piecewise-linear numeric embeddings "
+        "(Gorishniy et al., 2025).",
+        implementations={"tabular": f"{_M}.torch.tabm:SPEC"},
+        gpu="helps",
+        relative_cost=6.0,
+        architecture=Architecture.TABULAR_ENSEMBLE,
+        libraries=("torch", "tabm", "rtdl_num_embeddings"),
+    ),
+    Family(
         id="cnn",
         label="CNN (convolutional network, from scratch)",
         role=Role.NETWORK,

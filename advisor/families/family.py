@@ -82,6 +82,7 @@ class Architecture(StrEnum):
     CONVOLUTIONAL = "convolutional"
     RECURRENT = "recurrent"
     PRETRAINED = "pretrained"  # a pretrained network fine-tuned (or its frozen features with a trained head)
+    TABULAR_ENSEMBLE = "tabular_ensemble"  # k MLPs in one over embedded numeric features (TabM)
 
 
 @dataclass(frozen=True)

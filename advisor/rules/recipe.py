@@ -20,6 +20,7 @@ from advisor.rules.recommendation import (
     Loss,
     Normalization,
     Optimizer,
+    Scaling,
     Schedule,
     TrainingRecipe,
 )
@@ -34,6 +35,8 @@ WEIGHT_DECAY = 0.01
 
 def recipe_for(family: Family, profile: DatasetProfile, gpu: bool) -> TrainingRecipe:
     """The recipe to train a network (or an ensemble's network) of ``family`` on data like ``profile``."""
+    if family.architecture is Architecture.TABULAR_ENSEMBLE:
+        return _tabm_recipe(family, profile, gpu)
     arch = family.architecture
     loss, units, loss_note = _output_and_loss(profile)
     imbalance, imbalance_note = _imbalance(profile)
@@ -73,6 +76,54 @@ def recipe_for(family: Family, profile: DatasetProfile, gpu: bool) -> TrainingRe
             )
             if n
         ),
+    )
+
+
+#: TabM's recipe (Gorishniy et al., ICLR 2025, "TabM: Advancing tabular deep learning with
+#: parameter-efficient ensembling", and its repository's defaults).
+TABM = {"learning_rate": 2e-3, "weight_decay": 3e-4, "dropout": 0.1, "gradient_clip": 1.0, "patience": 16}
+TABM_SOURCE = "Gorishniy et al., TabM (ICLR 2025)"
+
+
+def _tabm_recipe(family: Family, profile: DatasetProfile, gpu: bool) -> TrainingRecipe:
+    """The paper's recipe: AdamW at a constant 2e-3, weight decay 3e-4, gradient clipping, quantile-normal
+    numeric inputs with piecewise-linear embeddings, the mean of the heads' losses, early stopping."""
+    loss, units, loss_note = _output_and_loss(profile)
+    imbalance, imbalance_note = _imbalance(profile)
+    patience, epochs = _patience(profile.rows)
+    patience = max(patience, int(TABM["patience"]))
+    batch = 256 if profile.rows < 50_000 or not gpu else 512
+    notes = (
+        loss_note + " Each of the k heads is trained on every row: the loss is the mean of the heads' "
+        f"losses, the prediction the mean of their probabilities ({TABM_SOURCE}).",
+        imbalance_note,
+        f"AdamW at a constant learning rate {TABM['learning_rate']:g}, weight decay {TABM['weight_decay']:g}, "
+        f"gradient clipping at norm {TABM['gradient_clip']:g} ({TABM_SOURCE}).",
+        "Numeric columns: quantile transform to a normal distribution, then piecewise-linear embeddings over "
+        "quantile bins (Gorishniy et al., 'On embeddings for numerical features', NeurIPS 2022); categorical "
+        "columns one-hot.",
+        f"Batch {batch}; width, depth and k heads sized to the hardware (the paper: k=32, width 512 on a GPU; "
+        "fewer heads and narrower blocks on a CPU so that tens of epochs fit the budget).",
+        f"Early stopping on the validation loss with patience {patience}, restoring the best epoch's weights.",
+    )
+    return TrainingRecipe(
+        family=family.id,
+        loss=loss,
+        output_units=units,
+        optimizer=Optimizer.ADAMW,
+        learning_rate=TABM["learning_rate"],
+        schedule=Schedule.NONE,
+        batch_size=batch,
+        max_epochs=epochs,
+        patience=patience,
+        dropout=TABM["dropout"],
+        weight_decay=TABM["weight_decay"],
+        normalization=Normalization.NONE,
+        activation=Activation.RELU,
+        imbalance=imbalance,
+        scaling=Scaling.QUANTILE,
+        gradient_clip=TABM["gradient_clip"],
+        notes=tuple(n for n in notes if n),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "PlanItem",
     "RankedFamily",
     "Recommendation",
+    "Scaling",
     "Schedule",
     "TrainingRecipe",
     "TransferStrategy",
@@ -83,6 +84,11 @@ class Normalization(StrEnum):
     NONE = "none"
 
 
+class Scaling(StrEnum):
+    STANDARD = "standard"  # numeric columns: (x - mean) / std
+    QUANTILE = "quantile"  # numeric columns: quantile transform to a normal distribution
+
+
 class Activation(StrEnum):
     RELU = "relu"
     GELU = "gelu"
@@ -121,6 +127,8 @@ _WORDS = {
     Imbalance.NONE: "none",
     Imbalance.CLASS_WEIGHTS: "class weights (inverse frequency)",
     Imbalance.FOCAL: "focal loss with class weights",
+    Scaling.STANDARD: "standardized numeric columns",
+    Scaling.QUANTILE: "quantile-normal numeric columns",
     Augmentation.NONE: "none",
     Augmentation.CROP_FLIP: "random horizontal flip and random crop (padding 4); no flips for digits or text images",
     Augmentation.SCALE_JITTER: "random scaling (x0.9-1.1) and jitter",
@@ -149,6 +157,8 @@ class TrainingRecipe:
     imbalance: Imbalance = Imbalance.NONE
     focal_gamma: float = 2.0
     augmentation: Augmentation = Augmentation.NONE
+    scaling: Scaling = Scaling.STANDARD
+    gradient_clip: float | None = None  # the gradients' largest global norm
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -173,13 +183,14 @@ class TrainingRecipe:
             "activation / output": f"{_WORDS[self.activation]} hidden; output {self.output_layer}",
             "loss": _WORDS[self.loss],
             "imbalance": _WORDS[self.imbalance] + (f" (gamma={self.focal_gamma:g})" if self._focal else ""),
-            "optimizer": f"{_WORDS[self.optimizer]}, learning rate {self.learning_rate:g}",
+            "optimizer": f"{_WORDS[self.optimizer]}, learning rate {self.learning_rate:g}"
+            + (f", gradient clipping at norm {self.gradient_clip:g}" if self.gradient_clip else ""),
             "schedule": _WORDS[self.schedule],
             "batch / epochs": f"batch {self.batch_size}, up to {self.max_epochs} epochs, patience {self.patience}",
             "regularization": f"dropout {self.dropout:g}, weight decay {self.weight_decay:g}",
             "normalization": _WORDS[self.normalization],
             "augmentation": _WORDS[self.augmentation],
-        }
+        } | ({"inputs": _WORDS[self.scaling]} if self.scaling is not Scaling.STANDARD else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainingRecipe:
@@ -194,6 +205,7 @@ _ENUM_FIELDS: dict[str, type[StrEnum]] = {
     "activation": Activation,
     "imbalance": Imbalance,
     "augmentation": Augmentation,
+    "scaling": Scaling,
 }
 
 

@@ -33,7 +33,8 @@ from advisor.errors import InvalidArgumentError
 from advisor.models.common import TabularInputTags
 from advisor.models.params import estimator_params
 from advisor.models.spec import EvalSet, Progress
-from advisor.models.torch.encoding import EncodedTable, TabularEncoder, is_categorical
+from advisor.models.torch.embeddings import NUMERIC_EMBEDDINGS, numeric_embeddings
+from advisor.models.torch.encoding import SCALINGS, EncodedTable, TabularEncoder, is_categorical
 from advisor.models.torch.loop import Outcome, TrainingLoop, standard_callbacks
 from advisor.models.torch.losses import validation_loss
 from advisor.models.torch.modules import ACTIVATIONS, NORMALIZATIONS, TabularMLP, auto_embedding_dim
@@ -69,6 +70,11 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
     max_epochs: int = 100
     patience: int = 10
     embedding_dim: int | str = "auto"
+    numeric_embedding: str = "none"
+    d_embedding: int = 24
+    n_bins: int = 48
+    scaling: str = "standard"
+    grad_clip: float | None = None
     validation_fraction: float | None = 0.1
     device: str = "auto"
     n_jobs: int | None = None
@@ -99,7 +105,7 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
         targets = self._prepare_targets(y)
         train_rows, val_rows = self._split(targets, eval_set, rng)
         X_train = _take(X, train_rows)
-        self.encoder_ = TabularEncoder().fit(X_train)
+        self.encoder_ = TabularEncoder(self.scaling).fit(X_train)
         self.device_ = str(resolve_device(self.device))
         self._set_target_stats(targets[train_rows])
         train = (self._tensors(self.encoder_.transform(X_train)), self._target_tensor(targets[train_rows]))
@@ -107,8 +113,8 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
         with _threads(self.n_jobs), torch.random.fork_rng(devices=[]):
             seed = int(rng.randint(np.iinfo(np.int32).max))
             torch.manual_seed(seed)
-            self.module_ = self._build_module().to(self.device_)
-            criterion = self._criterion(targets[train_rows]).to(self.device_)
+            self.module_ = self._build_module(train[0].numeric.cpu().numpy()).to(self.device_)
+            criterion = self._training_loss(self._criterion(targets[train_rows])).to(self.device_)
             optimizer = make_optimizer(self.optimizer, self.module_, self.learning_rate, self.weight_decay)
             steps = len(list(batch_slices(len(train_rows), self.batch_size)))
             schedule = make_schedule(self.schedule, optimizer, self.max_epochs, steps)
@@ -118,6 +124,7 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
                 batch_size=self.batch_size,
                 max_epochs=self.max_epochs,
                 generator=torch.Generator().manual_seed(seed),
+                grad_clip=self.grad_clip,
                 callbacks=standard_callbacks(
                     schedule, patience=self.patience, validated=validation is not None, progress=progress
                 ),
@@ -174,7 +181,8 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
         X_val = _take(X, val_rows)
         return self._tensors(self.encoder_.transform(X_val)), self._target_tensor(targets[val_rows])
 
-    def _build_module(self) -> TabularMLP:
+    def _build_module(self, train_numeric: np.ndarray) -> torch.nn.Module:
+        """The network, given the encoded numeric training columns (numeric embeddings bin them)."""
         cards = self.encoder_.cardinalities
         if self.embedding_dim == "auto":
             dims = tuple(auto_embedding_dim(c) for c in cards)
@@ -190,6 +198,12 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
             activation=self.activation,
             normalization=self.normalization,
             dropout=float(self.dropout),
+            numeric_embedding=self._numeric_embedding(train_numeric),
+        )
+
+    def _numeric_embedding(self, train_numeric: np.ndarray) -> torch.nn.Module | None:
+        return numeric_embeddings(
+            self.numeric_embedding, train_numeric, d_embedding=int(self.d_embedding), n_bins=int(self.n_bins)
         )
 
     # ------------------------------------------------------------------ predict
@@ -249,6 +263,12 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
         check_integer("max_epochs", self.max_epochs, low=1)
         check_integer("patience", self.patience, low=1)
         check_choice("loss", self.loss, self._losses)
+        check_choice("numeric_embedding", self.numeric_embedding, NUMERIC_EMBEDDINGS)
+        check_integer("d_embedding", self.d_embedding, low=1)
+        check_integer("n_bins", self.n_bins, low=2)
+        check_choice("scaling", self.scaling, SCALINGS)
+        if self.grad_clip is not None:
+            check_number("grad_clip", self.grad_clip, low=0.0, low_open=True)
         if self.embedding_dim != "auto":
             check_integer("embedding_dim", self.embedding_dim, low=1, also="'auto'")
         if self.validation_fraction is not None:
@@ -285,6 +305,10 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
 
     def _target_scale(self) -> float:
         return 1.0
+
+    def _training_loss(self, criterion: torch.nn.Module) -> torch.nn.Module:
+        """The loss the network trains on, from the criterion (an ensemble network averages it over heads)."""
+        return criterion
 
 
 def _take(X: Any, rows: np.ndarray) -> Any:

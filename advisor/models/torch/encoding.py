@@ -1,7 +1,10 @@
 """Turn a table into the two arrays a tabular network reads: standardized numbers and category codes.
 
 Numeric columns: median imputation, a missing-indicator column for every column that had NaNs in
-training, then standardization with the training mean and standard deviation. Categorical columns
+training, then standardization with the training mean and standard deviation (``scaling="standard"``) or,
+as the TabM and RTDL papers do, a quantile transform to a normal distribution (``scaling="quantile"``:
+scikit-learn's ``QuantileTransformer`` with ``n_quantiles = max(min(n // 30, 1000), 10)``, fitted on the
+training values plus a little noise so that ties in discrete columns do not collapse). Categorical columns
 (pandas ``category``, ``object``, ``string`` or ``bool`` dtype): integer codes ``1..k`` for the
 categories seen in training and ``0`` for missing or unseen values, ready for an ``nn.Embedding``.
 
@@ -23,10 +26,11 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from sklearn.preprocessing import QuantileTransformer
 
 from advisor.errors import WrongTypeError
 
-__all__ = ["EncodedTable", "TabularEncoder", "is_categorical"]
+__all__ = ["SCALINGS", "EncodedTable", "TabularEncoder", "is_categorical"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,16 @@ def is_categorical(column: pd.Series) -> bool:
     )
 
 
+SCALINGS = ("standard", "quantile")
+
+
 class TabularEncoder:
     """Fitted on training data, then applied unchanged to validation and test data."""
+
+    def __init__(self, scaling: str = "standard") -> None:
+        if scaling not in SCALINGS:
+            raise ValueError(f"scaling={scaling!r} is not supported; use one of {SCALINGS}.")
+        self.scaling = scaling
 
     def fit(self, X: pd.DataFrame | np.ndarray) -> TabularEncoder:
         if isinstance(X, pd.DataFrame):
@@ -75,6 +87,7 @@ class TabularEncoder:
         self.means_ = filled.mean(axis=0) if len(filled) else np.zeros(filled.shape[1])
         std = filled.std(axis=0) if len(filled) else np.ones(filled.shape[1])
         self.scales_ = np.where(std > 1e-12, std, 1.0)
+        self.quantiles_ = _fit_quantiles(filled) if self.scaling == "quantile" and filled.size else None
         return self
 
     @property
@@ -90,7 +103,11 @@ class TabularEncoder:
     def transform(self, X: pd.DataFrame | np.ndarray) -> EncodedTable:
         numbers = self._numbers(X)
         missing = np.isnan(numbers)
-        standardized = (self._impute(numbers, missing) - self.means_) / self.scales_
+        filled = self._impute(numbers, missing)
+        if self.quantiles_ is not None:
+            standardized = self.quantiles_.transform(filled)
+        else:
+            standardized = (filled - self.means_) / self.scales_
         indicators = missing[:, self.indicator_columns_].astype(np.float64)
         numeric = np.hstack([standardized, indicators]).astype(np.float32)
         df = cast(pd.DataFrame, X)  # categorical columns exist only when fitted on a DataFrame
@@ -113,6 +130,17 @@ class TabularEncoder:
 
     def _impute(self, numbers: np.ndarray, missing: np.ndarray) -> np.ndarray:
         return np.where(missing, self.medians_, numbers)
+
+
+def _fit_quantiles(filled: np.ndarray) -> QuantileTransformer:
+    """A quantile-to-normal transform as in the TabM repository: noise of 1e-3 of each column's scale breaks ties."""
+    std = filled.std(axis=0, keepdims=True)
+    noise = 1e-3 / np.maximum(std, 1e-3)
+    noisy = filled + noise * np.random.default_rng(0).standard_normal(filled.shape)
+    n_quantiles = max(min(len(filled) // 30, 1000), 10)
+    return QuantileTransformer(
+        n_quantiles=min(n_quantiles, len(filled)), output_distribution="normal", subsample=10**9, random_state=0
+    ).fit(noisy)
 
 
 def _check_numeric_column(column: pd.Series, name: str) -> None:

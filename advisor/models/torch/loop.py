@@ -81,7 +81,10 @@ class Callback:
 
 
 class TrainingLoop:
-    """Epochs of shuffled mini-batches over ``n_train`` rows; callbacks do the rest (see the module docstring)."""
+    """Epochs of shuffled mini-batches over ``n_train`` rows; callbacks do the rest (see the module docstring).
+
+    ``grad_clip`` clips the gradients' global norm before each step (the TabM and RTDL recipes use 1.0).
+    """
 
     def __init__(
         self,
@@ -92,10 +95,12 @@ class TrainingLoop:
         max_epochs: int,
         generator: torch.Generator,
         callbacks: Sequence[Callback] = (),
+        grad_clip: float | None = None,
     ) -> None:
         self.module, self.optimizer = module, optimizer
         self.batch_size, self.max_epochs, self.generator = batch_size, max_epochs, generator
         self.callbacks = list(callbacks)
+        self.grad_clip = grad_clip  # the gradients' largest global L2 norm (None: no clipping)
 
     def callback(self, kind: type[Callback]) -> Any:
         """The loop's first callback of this type, or None."""
@@ -150,6 +155,8 @@ class TrainingLoop:
             value = loss(self.module(*inputs), target)
             self.optimizer.zero_grad(set_to_none=True)
             value.backward()
+            if self.grad_clip is not None:
+                nn.utils.clip_grad_norm_(self.module.parameters(), self.grad_clip)
             self.optimizer.step()
             total = total + value.detach().double() * len(rows)
             seen += len(rows)

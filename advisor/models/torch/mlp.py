@@ -186,13 +186,13 @@ def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
         "normalization": trial.suggest_categorical("normalization", NORMALIZATIONS),
         "activation": trial.suggest_categorical("activation", ACTIVATIONS),
     }
-    return {**tuned, **_fixed_params(ctx)}
+    return {**tuned, **fixed_recipe_params(ctx)}
 
 
 def default_params(ctx: FitContext) -> dict[str, Any]:
     """The recipe's choices (``ctx.recipe``, else the mlp recipe derived from the profile), mapped onto
     the search space: a point of it, enqueued as every study's first trial."""
-    recipe = _recipe(ctx)
+    recipe = family_recipe(ctx)
     return {
         "hidden_size": HIDDEN_SIZE,
         "n_layers": N_LAYERS,
@@ -204,7 +204,7 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
         "schedule": recipe.schedule.value,
         "normalization": recipe.normalization.value,
         "activation": recipe.activation.value,
-        **_fixed_params(ctx),
+        **fixed_recipe_params(ctx),
     }
 
 
@@ -214,9 +214,10 @@ def build(params: dict[str, Any], ctx: FitContext) -> BaseMLP:
     return cls(**params, **ctx.placement())
 
 
-def _fixed_params(ctx: FitContext) -> dict[str, Any]:
-    """What follows the data rather than the search: the recipe's epochs, patience, loss and class weighting."""
-    recipe = _recipe(ctx)
+def fixed_recipe_params(ctx: FitContext, family: str = "mlp") -> dict[str, Any]:
+    """What follows the data rather than the search, for a tabular network: the recipe's epochs, patience,
+    loss and class weighting (the recipe handed to ``family``, or derived for it from the profile)."""
+    recipe = family_recipe(ctx, family)
     fixed: dict[str, Any] = {"max_epochs": recipe.max_epochs, "patience": recipe.patience}
     if not ctx.is_classification:
         return {**fixed, "loss": "huber" if recipe.loss is Loss.HUBER else "squared_error"}
@@ -229,14 +230,15 @@ def _fixed_params(ctx: FitContext) -> dict[str, Any]:
     }
 
 
-def _recipe(ctx: FitContext) -> TrainingRecipe:
+def family_recipe(ctx: FitContext, family: str = "mlp") -> TrainingRecipe:
+    """The context's recipe, else the one the rules would give ``family`` on this profile and device."""
     if ctx.recipe is not None:
         return ctx.recipe
     from advisor.families import get_family
     from advisor.rules.recipe import recipe_for
 
     profile = ctx.profile if ctx.profile.task == ctx.task else ctx.profile.with_changes(task=ctx.task)
-    return recipe_for(get_family("mlp"), profile, gpu=ctx.device != "cpu")
+    return recipe_for(get_family(family), profile, gpu=ctx.device != "cpu")
 
 
 def _clip(name: str, value: float) -> float:

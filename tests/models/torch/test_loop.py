@@ -179,3 +179,26 @@ def test_fit_adds_a_history_when_none_is_given() -> None:
     )
     history = loop.fit(64, lambda rows: ((x[rows],), y[rows]), torch.nn.functional.mse_loss)
     assert isinstance(history, History) and [r["epoch"] for r in history.records] == [0, 1]
+
+
+def test_gradient_clipping_bounds_each_step() -> None:
+    """With ``grad_clip``, one SGD step at learning rate 1 moves the weights by at most the clip norm."""
+    x, y = torch.randn(32, 4) * 1000, torch.randn(32, 1) * 1000  # huge gradients
+
+    def step(clip: float | None) -> float:
+        torch.manual_seed(0)
+        net = torch.nn.Linear(4, 1)
+        before = torch.cat([p.detach().flatten().clone() for p in net.parameters()])
+        loop = TrainingLoop(
+            net,
+            torch.optim.SGD(net.parameters(), lr=1.0),
+            batch_size=32,
+            max_epochs=1,
+            generator=torch.Generator().manual_seed(0),
+            grad_clip=clip,
+        )
+        loop.fit(32, lambda rows: ((x[rows],), y[rows]), torch.nn.functional.mse_loss)
+        after = torch.cat([p.detach().flatten() for p in net.parameters()])
+        return float((after - before).norm())
+
+    assert step(0.5) <= 0.5 + 1e-4 < 1e3 < step(None)
