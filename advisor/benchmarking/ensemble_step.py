@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from advisor.benchmarking.costs import FitCost, measure_inference, model_size_bytes, money
-from advisor.benchmarking.objective import ModelClock, PreparedData, metrics_of, take
+from advisor.benchmarking.objective import ModelClock, metrics_of, take
 from advisor.benchmarking.results import FamilyResult
 from advisor.benchmarking.state import RunState, loss_of
 from advisor.families import Family, families, get_family, implementation
@@ -179,7 +179,7 @@ class EnsembleSteps(RunState):
         if len(rows) == 0:
             return {}
         values = np.mean([p.values[np.searchsorted(p.rows, rows)] for p in preds], axis=0)  # type: ignore[union-attr]
-        return metrics_of(values, self.y[rows], _metric_data(self))
+        return metrics_of(values, self.y[rows], self.metric_data())
 
     def _test_input(self, model: AdvisorModel) -> Any:
         """A member's test rows in its own (already built) input, so scoring never re-encodes."""
@@ -199,8 +199,3 @@ def ensemble_members(ensemble: Family, finals: dict[str, tuple[AdvisorModel, Fam
             return None
         picks.append(min(able, key=lambda n: loss_of(finals[n][1])))
     return tuple(picks)
-
-
-def _metric_data(run: RunState) -> PreparedData:
-    """Just enough of a PreparedData to compute metrics (task, labels and the user's metric)."""
-    return PreparedData(None, run.y, run.splits, run.labels, run.task, run.metric)

@@ -382,19 +382,21 @@ def fit_final(
     clock: ModelClock,
     rows: np.ndarray | None = None,
 ) -> tuple[Any, FitCost]:
-    """Refit the best parameters on ``rows`` (default train + validation) for ``n_steps`` rounds / epochs,
-    without a validation set; iterative models stop at ``deadline``."""
+    """Refit the best parameters (a trial's sampled ones: the space fills in the rest) on ``rows`` (default
+    train + validation) for ``n_steps`` rounds / epochs, without a validation set; iterative models stop at
+    ``deadline``."""
     rows = data.splits.train_val if rows is None else rows
     X, y = data.rows(rows)
-    return _fit(spec, params, ctx, X, y, None, Reporter(None, deadline), clock, n_steps=n_steps)
+    full = spec.estimator_params(params, ctx)
+    return _fit(spec, full, ctx, X, y, None, Reporter(None, deadline), clock, n_steps=n_steps)
 
 
 def score_final(
     est: Any, fit_cost: FitCost, ctx: FitContext, data: PreparedData, clock: ModelClock, price_per_hour: float | None
-) -> tuple[dict[str, float], dict[str, Any]]:
-    """Score a final model once on the test rows and measure its costs."""
+) -> tuple[dict[str, float], dict[str, Any], np.ndarray]:
+    """Score a final model once on the test rows and measure its costs; also return its test predictions."""
     X_te, y_te = data.rows(data.splits.test)
-    _, test_metrics, _ = score_model(est, X_te, y_te, data, clock)
+    _, test_metrics, values = score_model(est, X_te, y_te, data, clock)
     costs = probe_costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
     costs["money"] = money(fit_cost.wall_s, price_per_hour)
-    return test_metrics, costs
+    return test_metrics, costs, values

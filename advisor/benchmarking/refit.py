@@ -94,7 +94,7 @@ def _fit_one(
     recipe = TrainingRecipe.from_dict(cfg.recipe) if cfg.recipe else None
     ctx = FitContext(**base, recipe=recipe)
     view = views.get(spec.view_for(ctx))
-    estimator = spec.build(dict(cfg.params), ctx)  # type: ignore[misc]
+    estimator = spec.build(spec.estimator_params(cfg.params, ctx), ctx)  # type: ignore[misc]
     if cfg.n_steps is not None:
         fix_steps(estimator, int(cfg.n_steps))
     estimator.fit(view.X, y)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from advisor.benchmarking.comparison import DeepVsClassical
 from advisor.benchmarking.costs import COST_KEYS
 
 if TYPE_CHECKING:
@@ -98,6 +99,9 @@ class BenchmarkResult:
     families: tuple[FamilyResult, ...]
     trials: tuple[TrialRecord, ...]
     verdict: Verdict
+    #: The best network against the best classical model, with the difference's uncertainty (None unless
+    #: both sides were measured).
+    comparison: DeepVsClassical | None = None
     recommendation: dict[str, Any] | None = None
     price_per_hour: float | None = None
     notes: tuple[str, ...] = ()
@@ -193,10 +197,11 @@ class BenchmarkResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BenchmarkResult:
         return cls(
-            **{k: v for k, v in data.items() if k not in ("families", "trials", "verdict", "notes")},
+            **{k: v for k, v in data.items() if k not in ("families", "trials", "verdict", "notes", "comparison")},
             families=tuple(FamilyResult(**{**f, "members": tuple(f.get("members") or ())}) for f in data["families"]),
             trials=tuple(TrialRecord(**t) for t in data["trials"]),
             verdict=Verdict(**data["verdict"]),
+            comparison=DeepVsClassical.from_dict(data.get("comparison")),
             notes=tuple(data.get("notes", ())),
         )
 

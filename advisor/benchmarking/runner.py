@@ -16,11 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget
+from advisor.benchmarking.comparison import DeepVsClassical, Side, compare_sides
 from advisor.benchmarking.deploy import BEST_MODEL, DeploySteps
 from advisor.benchmarking.ensemble_step import EnsembleSteps
+from advisor.benchmarking.objective import metrics_of
 from advisor.benchmarking.policy import TimePolicy
 from advisor.benchmarking.preload import libraries_to_preload, preload
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
@@ -33,7 +36,7 @@ from advisor.benchmarking.studies import (
 )
 from advisor.data.dataset import Dataset
 from advisor.errors import InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
-from advisor.families import Role, families, get_family
+from advisor.families import Kind, Role, families, get_family
 from advisor.hardware import Hardware, detect
 from advisor.profiling import profile as build_profile
 from advisor.profiling.checks import check_answerable
@@ -109,6 +112,32 @@ def _run_plan(
 class _Run(SearchSteps, EnsembleSteps, DeploySteps):
     """One benchmark call: the state and its steps, put together."""
 
+    def deep_vs_classical(self) -> DeepVsClassical | None:
+        """The best network against the best classical model on the test rows, with a paired-bootstrap interval
+        (None unless both sides were measured)."""
+        sides: dict[Kind, list[Side]] = {Kind.DEEP: [], Kind.CLASSICAL: []}
+        for name, (_, fam) in self.finals.items():
+            kind = families()[name].kind if name in families() else None
+            values = self.test_predictions.get(name)
+            if kind not in sides or values is None or fam.val_metrics.get(self.metric) is None:
+                continue
+            fit_s = float(fam.costs.get("fit_wall_s") or 0.0)
+            sides[kind].append(Side(name, fam.val_metrics[self.metric], fam.test_metrics[self.metric], values, fit_s))
+        y, data = self.y[self.splits.test], self.metric_data()
+
+        def score(values: np.ndarray, rows: np.ndarray) -> float:
+            return metrics_of(values[rows], y[rows], data).get(self.metric, float("nan"))
+
+        return compare_sides(
+            sides[Kind.DEEP],
+            sides[Kind.CLASSICAL],
+            score,
+            metric=self.metric,
+            higher_is_better=self.higher_is_better,
+            n_rows=len(y),
+            seed=self.seed,
+        )
+
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
         fams = [self.finals[n][1] for n in planned if n in self.finals]
         fams += [
@@ -142,6 +171,7 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             families=tuple(fams),
             trials=trials,
             verdict=verdict(tuple(fams), self.rec.families, self.metric, self.higher_is_better),
+            comparison=self.deep_vs_classical(),
             recommendation=plain(self.rec.to_dict()),
             price_per_hour=self.price_per_hour,
             notes=tuple(self.notes),

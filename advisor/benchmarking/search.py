@@ -160,7 +160,7 @@ class SearchSteps(RunState):
                     spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows
                 )
                 trained_on, n_rows = _rows_text(len(rows), len(self.splits.train_val)), len(rows)
-            test_metrics, costs = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
+            test_metrics, costs, test_values = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
@@ -179,6 +179,7 @@ class SearchSteps(RunState):
             trained=(trained_on, n_rows),
         )
         self.finals[name] = (model, result)
+        self.test_predictions[name] = test_values
         if outcome is not None and outcome.predictions is not None:
             self.val_predictions[name] = outcome.predictions
 

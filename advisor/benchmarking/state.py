@@ -110,6 +110,7 @@ class RunState:
         self.best: dict[str, float] = {}
         self.best_outcomes: dict[str, TrialOutcome] = {}  # this call's best trial per family, model in memory
         self.val_predictions: dict[str, Predictions] = {}  # the final model's validation predictions
+        self.test_predictions: dict[str, np.ndarray] = {}  # the final model's test predictions (the same rows)
         self.deployed: dict[str, Any] = {}
         self.choice: tuple[str | None, str] = (None, "")
         self.trials_done = 0
@@ -171,6 +172,10 @@ class RunState:
             "benchmark budget; fine-tuned pretrained models use feature extraction (frozen embeddings, trained head)"
         )
         return "feature_extraction"
+
+    def metric_data(self) -> PreparedData:
+        """Just enough of a PreparedData to compute metrics (task, labels and the user's metric)."""
+        return PreparedData(None, self.y, self.splits, self.labels, self.task, self.metric)
 
     def data_for(self, view: ViewName, family: str | None = None) -> PreparedData:
         """The model-ready data of one view (built, and for embeddings computed, on first use).

@@ -13,7 +13,7 @@ the best state so far. ``progress`` may also raise ``optuna.TrialPruned``, which
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
@@ -117,3 +117,15 @@ class ModelSpec:
 
     def inputs_for(self, ctx: FitContext) -> str:
         return self.inputs(ctx) if callable(self.inputs) else self.inputs
+
+    def estimator_params(self, trial_params: Mapping[str, Any], ctx: FitContext) -> dict[str, Any]:
+        """The estimator's parameters for a trial's sampled ones: the search space replayed on them, so the
+        settings the space fixes from the data (epochs, loss, class weights) and the ones it derives from a
+        choice (a term switched off is 0) come back as the trial had them. Parameters the space no longer
+        asks for (a config written by another version) are passed as they are."""
+        import optuna
+
+        try:
+            return self.search_space(optuna.trial.FixedTrial(dict(trial_params)), ctx)  # type: ignore[arg-type]
+        except ValueError:  # a parameter the space asks for is missing
+            return dict(trial_params)

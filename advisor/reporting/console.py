@@ -231,6 +231,8 @@ def render_benchmark(result: BenchmarkResult) -> RenderableType:
             )
         )
     parts.append(Text(result.verdict.summary, style="bold green" if result.verdict.agreed else "bold yellow"))
+    if result.comparison is not None:
+        parts.append(Text(result.comparison.summary, style="bold"))
     parts.extend(_choice_lines(result))
     parts.append(
         Text(

@@ -177,6 +177,8 @@ def _dataset_section(d: DatasetReport, charts: dict[str, Chart]) -> str:
         f'<div class="verdict{" agreed" if agreed else ""}"><strong>Verdict:</strong> '
         f"{escape(str(d.verdict.get('summary', '')))}</div>",
     ]
+    if d.comparison:
+        parts.append(f'<p class="comparison"><strong>Deep vs classical:</strong> {escape(_after_colon(d))}</p>')
     if rec.get("summary"):
         parts.append(f"<p><strong>Rules:</strong> {escape(rec['summary'])}</p>")
     if t.choice_text(d):
@@ -319,3 +321,8 @@ def _embedding_text(stats: dict[str, object]) -> str:
     cached = "reused from the run folder's cache" if stats.get("cached") else "computed once and cached"
     amount = f"{stats.get('items', '?')} {stats.get('unit', 'items')}"
     return f"{stats.get('encoder', '?')}: {amount} in {stats.get('seconds', '?')} s, {cached}"
+
+
+def _after_colon(d: DatasetReport) -> str:
+    """The comparison's summary without its 'Deep vs classical:' lead (the page prints it in bold)."""
+    return str((d.comparison or {}).get("summary", "")).removeprefix("Deep vs classical: ")

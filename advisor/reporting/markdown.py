@@ -70,6 +70,8 @@ def _dataset(d: DatasetReport, charts: dict[str, Chart], assets: Path, prefix: s
         f"> **Verdict:** {_text(str(d.verdict.get('summary', '')))}",
         "",
     ]
+    if d.comparison:
+        lines += [f"**{_text(str(d.comparison.get('summary', '')))}**", ""]
     if rec.get("summary"):
         lines += [f"**Rules:** {_text(rec['summary'])}", ""]
     if t.choice_text(d):

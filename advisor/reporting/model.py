@@ -49,7 +49,7 @@ __all__ = [
 
 #: Version of the JSON layout (``report.schema.json``): additive changes bump the minor number,
 #: breaking changes the major number.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: The costs the Pareto fronts trade the test score against (lower is better).
 PARETO_COSTS = ("fit_wall_s", "latency_p50_ms")
@@ -103,6 +103,7 @@ class DatasetReport:
     chosen: str | None = None
     choice: str = ""
     deployed: dict[str, Any] = field(default_factory=dict)
+    comparison: dict[str, Any] | None = None  # deep vs classical with its interval (DeepVsClassical as a dict)
 
     @property
     def best(self) -> str | None:
@@ -231,6 +232,7 @@ def dataset_report(result: BenchmarkResult, key: str | None = None) -> DatasetRe
         run_money=None if price is None else float(result.wall_s) / 3600.0 * float(price),
         recommended=_recommended(result),
         verdict=jsonable(asdict(result.verdict)),
+        comparison=jsonable(asdict(result.comparison)) if result.comparison is not None else None,
         leaderboard=tuple(jsonable(row) for row in leaderboard),
         not_measured=tuple(
             jsonable({"family": f.family, "label": f.label, "kind": f.kind, "status": f.status, "reason": f.reason})

@@ -109,7 +109,7 @@ def test_json_holds_the_model_to_use_and_the_rows_it_saw(
     written: Written, suite_results: list[BenchmarkResult]
 ) -> None:
     data = json.loads(written.paths["json"].read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.1" and schema()["$id"] == "urn:advisor:schema:report:1.1"
+    assert data["schema_version"] == "1.2" and schema()["$id"] == "urn:advisor:schema:report:1.2"
     for section, row, result in zip(data["datasets"], data["summary"], suite_results, strict=True):
         assert result.best_family is not None
         assert section["chosen"] == row["chosen"] == result.best_family

@@ -91,6 +91,28 @@ def _verdict(result: BenchmarkResult, run_dir: Path) -> None:
     cells[2].metric("Margin", margin, help=f"winner minus the rules' pick, in {verdict.metric}")
     cells[3].metric("Wall time", f"{result.wall_s:,.1f} s", help=f"budget {_budget(result.budget)}")
     st.caption(f"{result.task} · metric {result.metric} · device {result.device} · run folder `{run_dir}`")
+    _deep_vs_classical(result)
+
+
+def _deep_vs_classical(result: BenchmarkResult) -> None:
+    """The best network against the best classical model, with the interval of the difference."""
+    c = result.comparison
+    if c is None:
+        return
+    st.markdown("**Deep vs classical**")
+    cells = st.columns(3)
+    cells[0].metric(f"{c.deep} (deep)", f"{c.deep_score:.4f}")
+    cells[1].metric(f"{c.classical} (classical)", f"{c.classical_score:.4f}")
+    cells[2].metric(
+        "Difference",
+        f"{c.difference:+.4f}",
+        help=f"95% interval {c.low:+.4f} to {c.high:+.4f}, paired bootstrap over {c.test_rows:,} test rows",
+    )
+    call = {"deep": "Deep learning wins", "classical": "Classical ML wins", "too_close": "Too close to call"}[c.call]
+    (st.info if c.call == "too_close" else st.success)(
+        f"{call}; practical pick: {c.practical}. {c.summary.removeprefix('Deep vs classical: ')}",
+        icon=":material/compare_arrows:",
+    )
 
 
 def _choice(result: BenchmarkResult) -> None:

@@ -173,3 +173,18 @@ def test_default_is_a_point_of_the_space_and_the_recipe_fixes_epochs():
     assert params["max_epochs"] == recipe.max_epochs and params["patience"] == recipe.patience
     est = SPEC.build(params, ctx)
     assert isinstance(est, TabMClassifier) and est.learning_rate == 2e-3 and est.k == default["k"]
+
+
+def test_a_trials_sampled_parameters_give_back_the_estimator_it_trained():
+    """The refit replays the space on the trial's parameters: switched-off terms are 0 and the recipe's
+    settings (epochs, patience, class weights) come back; unknown configs pass through unchanged."""
+    profile = DatasetProfile.from_summary(rows=3_000, features=10, task="binary", imbalance_ratio=5.0)
+    ctx = FitContext("binary", profile, class_weight=True)
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    study.enqueue_trial({**SPEC.default_params(ctx), "use_weight_decay": False})
+    trial = study.ask()
+    trained = SPEC.search_space(trial, ctx)
+    replayed = SPEC.estimator_params(trial.params, ctx)
+    assert replayed == trained and replayed["weight_decay"] == 0.0 and "use_weight_decay" not in replayed
+    assert replayed["class_weight"] == "balanced" and replayed["max_epochs"] > 0
+    assert SPEC.estimator_params({"k": 3}, ctx) == {"k": 3}
