@@ -14,6 +14,9 @@ MAX_CANDIDATES = 6
 MIN_SHARE = 0.05
 #: Deep and hybrid candidates get at least this share: the DL-vs-classical verdict needs a fair measurement.
 DEEP_MIN_SHARE = 0.12
+#: When both sides are planned, the networks get at least this part of the time the two sides share: the
+#: verdict compares each side's best, so each gets a comparable chance (a network needs epochs, trees do not).
+DEEP_SIDE_FRACTION = 0.45
 #: Families this far below the top score are not worth measuring.
 MAX_SCORE_GAP = 3.0
 
@@ -61,7 +64,7 @@ def benchmark_plan(
         chosen = [*chosen[: MAX_CANDIDATES - 1], baseline]
     chosen = _ensure_contrast(chosen, ranking, allow_deep=not interpretability)
     ordered = sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score))
-    shares = _shares(ordered)
+    shares, fairness = _fair_sides(ordered, _shares(ordered))
     items = tuple(
         PlanItem(r.family, share, _why(r, i, baseline))
         for i, (r, share) in enumerate(zip(ordered, shares, strict=True))
@@ -72,6 +75,7 @@ def benchmark_plan(
         validation=_validation(profile),
         notes=(
             "Shares are of the total time budget; cheap families finish early and return unused time.",
+            *((fairness,) if fairness else ()),
             "The test split is touched once, by the final refit of each family's best trial.",
         ),
     )
@@ -125,6 +129,25 @@ def _shares(ordered: list[RankedFamily]) -> list[float]:
     raw = [max(w / total, floor) for w, floor in zip(weights, floors, strict=True)]
     norm = sum(raw)
     return [round(s / norm, 3) for s in raw]
+
+
+def _fair_sides(ordered: list[RankedFamily], shares: list[float]) -> tuple[list[float], str]:
+    """Give the deep side at least DEEP_SIDE_FRACTION of the time the deep and classical sides share (hybrids
+    keep theirs), taken from the classical side in proportion; and say so."""
+    kinds = [families()[r.family].kind for r in ordered]
+    deep = sum(s for s, k in zip(shares, kinds, strict=True) if k == "deep")
+    classical = sum(s for s, k in zip(shares, kinds, strict=True) if k == "classical")
+    if not deep or not classical or deep >= DEEP_SIDE_FRACTION * (deep + classical):
+        return shares, ""
+    target = DEEP_SIDE_FRACTION * (deep + classical)
+    scale = {"deep": target / deep, "classical": (deep + classical - target) / classical}
+    fair = [round(s * scale.get(k, 1.0), 3) for s, k in zip(shares, kinds, strict=True)]
+    names = ", ".join(r.family for r, k in zip(ordered, kinds, strict=True) if k == "deep")
+    return fair, (
+        f"Fair sides: the networks ({names}) get {target:.0%} of the budget and the classical families "
+        f"{deep + classical - target:.0%}: the verdict compares each side's best, and a network needs epochs "
+        "to show what it can do (time a family leaves unused goes to the best so far)."
+    )
 
 
 def _why(r: RankedFamily, index: int, baseline: RankedFamily | None) -> str:

@@ -92,3 +92,17 @@ def test_invalid_constraints_are_clear_errors() -> None:
         Constraints(latency_ms=-1)
     with pytest.raises(InvalidArgumentError, match="Unknown constraint"):
         Constraints.coerce({"gpus": True})
+
+
+@pytest.mark.parametrize("rows", [800, 20_000, 500_000])
+def test_the_deep_side_gets_a_comparable_share_and_the_plan_says_so(rows: int) -> None:
+    """Trees rank first on most tables, yet the networks get at least 45% of the two sides' time."""
+    profile = DatasetProfile.from_summary(rows=rows, features=14, task="binary", skewness_mean=3.0)
+    rec = run_engine(profile, Hardware(cores=2, memory_gb=16.0, gpus=()), Constraints(gpu=False))
+    kinds = {r.family: r.kind for r in rec.ranking}
+    side = {k: sum(i.budget_share for i in rec.plan.items if kinds[i.family] == k) for k in ("deep", "classical")}
+    assert side["deep"] > 0 and side["classical"] > 0
+    assert side["deep"] >= 0.45 * (side["deep"] + side["classical"]) - 0.01
+    assert rec.ranking[0].kind == "classical"  # the rules still prefer trees here: only the time is fair
+    assert any(n.startswith("Fair sides: the networks") for n in rec.plan.notes)
+    assert sum(i.budget_share for i in rec.plan.items) == pytest.approx(1.0, abs=0.01)
