@@ -113,7 +113,8 @@ class DeploySteps(RunState):
         trained_on = " and ".join(f"{m.family}: {m.metadata.get('trained_on', '?')}" for m in members.values())
         rows = min(int(m.metadata.get("rows") or 0) for m in members.values())
         metadata = {**model.metadata, "trained_on": trained_on, "rows": rows}
-        combined = dataclasses.replace(model, estimator=InputAverage(list(members.values())), metadata=metadata)
+        estimator = InputAverage(list(members.values()), model.estimator.weights)
+        combined = dataclasses.replace(model, estimator=estimator, metadata=metadata)
         return combined, ("members kept as scored: " + "; ".join(skipped)) if skipped else ""
 
     def _not_refit(self, estimate: float) -> str:

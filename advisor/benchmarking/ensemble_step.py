@@ -1,8 +1,14 @@
-"""An ensemble family's model: average the final models of its members, score on test.
+"""An ensemble family's model: greedy weighted ensemble selection over the finished families, scored on test.
+
+The weights come from Caruana et al. (2004), "Ensemble selection from libraries of models", as AutoGluon
+and auto-sklearn use it: starting from the best single model, each of SELECTION_ROUNDS rounds adds (with
+replacement) the family whose addition lowers the validation loss (log loss, or RMSE) of the running
+average most; a family's weight is how often it was added. The validation predictions are the ones each
+family's best trial made (out-of-fold where it cross-validated), on the rows they share.
 
 Members may read different inputs (XGBoost on embeddings, a CNN on pixels): each is a saved
 :class:`~advisor.models.persistence.AdvisorModel` with its own preparer, and :class:`InputAverage`
-averages their predictions on raw data. Nothing is refitted.
+averages their predictions on raw data with the weights. Nothing is refitted.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from advisor.benchmarking.costs import FitCost, measure_inference, model_size_by
 from advisor.benchmarking.objective import ModelClock, metrics_of, take
 from advisor.benchmarking.results import FamilyResult
 from advisor.benchmarking.state import RunState, loss_of
-from advisor.families import Family, families, get_family, implementation
-from advisor.metrics import compute_metrics
+from advisor.families import Family, Role, families, get_family, implementation
+from advisor.metrics import compute_metrics, objective_metric
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext
 
@@ -36,10 +42,17 @@ class RawInput:
 
 
 class InputAverage:
-    """Averages members' class probabilities (or regression predictions), each on its own input."""
+    """Averages members' class probabilities (or regression predictions), each on its own input, with
+    ``weights`` (default: equal)."""
 
-    def __init__(self, members: list[AdvisorModel]) -> None:
+    def __init__(self, members: list[AdvisorModel], weights: list[float] | None = None) -> None:
         self.members = members
+        self.weights = list(weights) if weights is not None else [1.0 / len(members)] * len(members)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:  # models saved before weights existed
+        self.__dict__.update(state)
+        if "weights" not in state:
+            self.weights = [1.0 / len(self.members)] * len(self.members)
 
     def _inputs(self, X: Any) -> list[Any]:
         """Each member's input; members with equal preparers (e.g. one encoder) share one transform."""
@@ -54,19 +67,46 @@ class InputAverage:
         return out
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        return average_proba([m.estimator.predict_proba(x) for m, x in zip(self.members, self._inputs(X), strict=True)])
+        probas = [m.estimator.predict_proba(x) for m, x in zip(self.members, self._inputs(X), strict=True)]
+        return weighted_average(probas, self.weights)
 
     def predict(self, X: Any) -> np.ndarray:
         if self.members[0].task != "regression":
             return self.predict_proba(X).argmax(axis=1)
         inputs = self._inputs(X)
-        return np.mean(
-            [np.asarray(m.estimator.predict(x), float) for m, x in zip(self.members, inputs, strict=True)], 0
+        return weighted_average(
+            [m.estimator.predict(x) for m, x in zip(self.members, inputs, strict=True)], self.weights
         )
 
 
-def average_proba(probas: list[np.ndarray]) -> np.ndarray:
-    return np.mean([np.asarray(p, dtype=float) for p in probas], axis=0)
+def weighted_average(predictions: list[Any], weights: list[float]) -> np.ndarray:
+    """The members' predictions (class probabilities or values) averaged with ``weights`` (summing to 1)."""
+    return np.tensordot(np.asarray(weights, dtype=float), np.stack([np.asarray(p, float) for p in predictions]), 1)
+
+
+#: Rounds of greedy selection with replacement (AutoGluon uses 25; weights are multiples of 1/25).
+SELECTION_ROUNDS = 25
+
+
+def select_weights(candidates: dict[str, np.ndarray], loss: Any, rounds: int = SELECTION_ROUNDS) -> dict[str, float]:
+    """Caruana's greedy ensemble selection with replacement: ``candidates`` maps a family to its validation
+    predictions (same rows for all), ``loss(values)`` scores an average (lower is better). Returns the
+    families picked with their weights (how often each was added, over ``rounds``), largest first.
+
+    >>> y = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> rmse = lambda v: float(np.sqrt(np.mean((v - y) ** 2)))
+    >>> select_weights({"low": y - 1, "high": y + 1, "far": y + 5}, rmse, rounds=4)
+    {'low': 0.5, 'high': 0.5}
+    """
+    names = sorted(candidates, key=lambda n: loss(candidates[n]))  # ties go to the better single model
+    counts = dict.fromkeys(names, 0)
+    total = np.zeros_like(np.asarray(candidates[names[0]], dtype=float))
+    for n in range(rounds):
+        pick = min(names, key=lambda m: loss((total + candidates[m]) / (n + 1)))
+        total = total + candidates[pick]
+        counts[pick] += 1
+    picked = sorted((m for m in names if counts[m]), key=lambda m: -counts[m])
+    return {m: counts[m] / rounds for m in picked}
 
 
 def build_ensemble(
@@ -80,26 +120,29 @@ def build_ensemble(
     ctx: FitContext,
     clock: ModelClock,
     price_per_hour: float | None,
+    weights: list[float] | None = None,
 ) -> tuple[AdvisorModel, dict[str, float], dict[str, Any]]:
-    """Combine already-fitted members; its fit cost is the sum of theirs, its latency is measured end to end."""
+    """Combine already-fitted members (with ``weights``, default equal); its fit cost is the sum of theirs, its
+    latency is measured end to end."""
     import time
 
     start = time.perf_counter()
     estimators = [m.estimator for m, _ in members]
+    weights = list(weights) if weights is not None else [1.0 / len(members)] * len(members)
     if task == "regression":
-        pred = np.mean([np.asarray(e.predict(x), float) for e, x in zip(estimators, test_inputs, strict=True)], axis=0)
+        pred = weighted_average([e.predict(x) for e, x in zip(estimators, test_inputs, strict=True)], weights)
         proba = None
     else:
-        proba = average_proba([e.predict_proba(x) for e, x in zip(estimators, test_inputs, strict=True)])
+        proba = weighted_average([e.predict_proba(x) for e, x in zip(estimators, test_inputs, strict=True)], weights)
         pred = proba.argmax(axis=1)
     metrics = compute_metrics(task, y_test, pred, proba, labels=list(range(len(labels))) if labels else None)
     model = AdvisorModel(
         family,
         task,
-        InputAverage([m for m, _ in members]),
+        InputAverage([m for m, _ in members], weights),
         RawInput(),
         labels,
-        {"members": [m.family for m, _ in members]},
+        {"members": [m.family for m, _ in members], "weights": weights},
         members[0][0].form,
     )
     inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=3.0)
@@ -125,13 +168,20 @@ class EnsembleSteps(RunState):
     """Building the plan's ensembles (a step of the runner; see :class:`~advisor.benchmarking.state.RunState`)."""
 
     def ensemble(self, name: str) -> None:
-        """Combine, for each member the ensemble family declares, the finished family of its roles with the best
-        validation loss (each on its own input); nothing is refitted."""
-        picks = ensemble_members(get_family(name), self.finals)
-        if picks is None:
-            roles = " and ".join("/".join(sorted(r.value for r in roles)) for roles in get_family(name).members)
-            self.skipped[name] = f"needs a finished model of each of: {roles}"
+        """Greedy weighted ensemble selection over every finished family's validation predictions (see the
+        module docstring); the picked families' final models are averaged with those weights, nothing is
+        refitted, and the ensemble is scored once on test like any family."""
+        candidates, rows = self._selection_candidates()
+        if len(candidates) < 2:
+            self.skipped[name] = "needs validation predictions of at least two finished families"
             return
+        data, objective = self.metric_data(), objective_metric(self.task)
+
+        def loss(values: np.ndarray) -> float:
+            return metrics_of(values, self.y[rows], data).get(objective, float("inf"))
+
+        weights = select_weights(candidates, loss)
+        picks = tuple(weights)
         members = [self.finals[m] for m in picks]
         try:
             model, test_metrics, costs = build_ensemble(
@@ -145,13 +195,17 @@ class EnsembleSteps(RunState):
                 self.context(name),
                 self.clock,
                 self.price_per_hour,
+                weights=list(weights.values()),
             )
         except Exception as exc:
             self.skipped[name] = f"ensemble failed: {type(exc).__name__}: {exc}"[:300]
             return
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
-        reason = f"averages the final {' and '.join(picks)} models"
+        shares = ", ".join(f"{m} {w:.2f}" for m, w in weights.items())
+        reason = f"ensemble selection (Caruana et al., 2004) on {len(rows):,} validation rows: {shares}"
         trained = " and ".join(f"{m.family}: {r.trained_on}" for m, r in members)
+        averaged = weighted_average([candidates[m] for m in picks], list(weights.values()))
+        validation = metrics_of(averaged, self.y[rows], data)
         self.finals[name] = (
             model,
             self._family_result(
@@ -161,25 +215,29 @@ class EnsembleSteps(RunState):
                 costs,
                 str(path),
                 reason=reason,
-                inputs=reason,
+                inputs=f"weighted average of {', '.join(picks)}",
                 trained=(trained, min(r.train_rows or 0 for _, r in members) or None),
-                val_metrics=self._average_val_metrics(list(picks)),
-                members=tuple(picks),
+                val_metrics=validation,
+                members=picks,
+                params={"weights": dict(weights)},
             ),
         )
 
-    def _average_val_metrics(self, members: list[str]) -> dict[str, float]:
-        """The ensemble's validation metrics: its members' validation predictions averaged on the rows they share."""
-        preds = [self.val_predictions.get(m) for m in members]
-        if any(p is None for p in preds):
-            return {}
-        rows = preds[0].rows  # type: ignore[union-attr]
-        for p in preds[1:]:
-            rows = np.intersect1d(rows, p.rows)  # type: ignore[union-attr]
+    def _selection_candidates(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Every finished family's (not an ensemble's) validation predictions on the rows they all share."""
+        preds = {
+            n: self.val_predictions[n]
+            for n in self.finals
+            if n in self.val_predictions and get_family(n).role is not Role.ENSEMBLE
+        }
+        if not preds:
+            return {}, np.zeros(0, dtype=int)
+        rows = next(iter(preds.values())).rows
+        for p in preds.values():
+            rows = np.intersect1d(rows, p.rows)
         if len(rows) == 0:
-            return {}
-        values = np.mean([p.values[np.searchsorted(p.rows, rows)] for p in preds], axis=0)  # type: ignore[union-attr]
-        return metrics_of(values, self.y[rows], self.metric_data())
+            return {}, rows
+        return {n: np.asarray(p.values[np.searchsorted(p.rows, rows)], float) for n, p in preds.items()}, rows
 
     def _test_input(self, model: AdvisorModel) -> Any:
         """A member's test rows in its own (already built) input, so scoring never re-encodes."""

@@ -87,7 +87,8 @@ def _fit_one(
         from advisor.benchmarking.ensemble_step import InputAverage, RawInput
 
         members = [_fit_one(m, views, base, y, labels, form) for m in cfg.members]
-        estimator = InputAverage(members)
+        weights = dict(cfg.params.get("weights") or {})  # ensemble selection's weights (equal when absent)
+        estimator = InputAverage(members, [float(weights[m.family]) for m in members] if weights else None)
         metadata["members"] = [m.family for m in cfg.members]
         return AdvisorModel(cfg.family, cfg.task, estimator, RawInput(), labels, metadata, form)
     spec = require_implementation(cfg.family, cfg.modality)

@@ -255,6 +255,7 @@ class RunState:
         trained: tuple[str, int | None] = ("", None),
         val_metrics: dict[str, float] | None = None,
         members: tuple[str, ...] = (),
+        params: dict[str, Any] | None = None,
     ) -> FamilyResult:
         fam = families().get(name)
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
@@ -271,7 +272,7 @@ class RunState:
             trials_pruned=counts["PRUNED"],
             trials_failed=counts["FAIL"],
             best_trial=best.number if best else None,
-            best_params=dict(best.params) if best else {},
+            best_params=dict(best.params) if best else dict(params or {}),
             best_value=best.value if best else None,
             val_metrics=dict(best.user_attrs.get("metrics", {})) if best else dict(val_metrics or {}),
             test_metrics=test_metrics,

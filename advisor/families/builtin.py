@@ -142,9 +142,10 @@ BUILTIN: tuple[Family, ...] = (
     ),
     Family(
         id="dl_gbm_ensemble",
-        label="DL + GBM ensemble (hybrid)",
+        label="DL + GBM ensemble selection (hybrid)",
         role=Role.ENSEMBLE,
-        summary="Averages the best network's and the best gradient-boosting model's predictions.",
+        summary="Greedy weighted ensemble selection (Caruana et al., 2004) over every family's best model, "
+        "networks and boosted trees alike, fitted on validation predictions.",
         applies_to=ALL_MODALITIES,
         gpu="helps",
         relative_cost=6.0,

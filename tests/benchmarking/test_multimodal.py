@@ -9,6 +9,7 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import advisor
 from advisor.benchmarking.budget import Budget
@@ -61,11 +62,15 @@ def test_image_ensemble_averages_members_on_their_own_inputs(tmp_path: Path, dig
     )
     ensemble = result.family("dl_gbm_ensemble")
     assert ensemble.status == "ok", ensemble.reason
-    assert ensemble.reason == "averages the final lightgbm and cnn models"
+    assert ensemble.reason.startswith("ensemble selection (Caruana et al., 2004) on ")
+    weights = ensemble.best_params["weights"]
+    assert set(weights) == set(ensemble.members) <= {"lightgbm", "cnn"}
+    assert sum(weights.values()) == pytest.approx(1.0) and all(w > 0 for w in weights.values())
     model = advisor.load_model(ensemble.model_path)
     proba = model.predict_proba(digits_small.X[:20])
-    members = [advisor.load_model(result.family(f).model_path) for f in ("lightgbm", "cnn")]
-    assert np.allclose(proba, np.mean([m.predict_proba(digits_small.X[:20]) for m in members], axis=0))
+    members = {f: advisor.load_model(result.family(f).model_path) for f in weights}
+    expected = sum(w * members[f].predict_proba(digits_small.X[:20]) for f, w in weights.items())
+    assert np.allclose(proba, expected)
 
 
 def test_fine_tuning_large_text_on_a_cpu_falls_back_to_feature_extraction(reviews_small: Dataset) -> None:
