@@ -37,7 +37,7 @@ def test_complementary_models_share_the_weight_and_a_useless_one_gets_none():
 
 def test_a_dominant_model_takes_most_of_the_weight():
     weights = select_weights({"strong": _proba(0.8, 4), "weak": _proba(0.2, 5)}, log_loss)
-    assert list(weights)[0] == "strong" and weights["strong"] >= 0.6
+    assert next(iter(weights)) == "strong" and weights["strong"] >= 0.6
 
 
 class _Member:
