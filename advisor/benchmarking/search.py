@@ -3,6 +3,7 @@ rows as fit, or its best trial's own model) and one score on test."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any, cast
 
@@ -24,13 +25,15 @@ from advisor.benchmarking.state import RunState
 from advisor.benchmarking.studies import FamilyStudy, interrupted
 from advisor.benchmarking.views import View
 from advisor.errors import AdvisorError
-from advisor.families import get_family, implementation
+from advisor.families import Kind, get_family, implementation
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = ["SearchSteps"]
 
 
+#: Epochs a network needs for a fair run (early stopping has room to act); fewer, cut by a deadline, is starved.
+FAIR_EPOCHS = 20
 #: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
 RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
 
@@ -71,6 +74,28 @@ class SearchSteps(RunState):
             return  # a second round found nothing better: keep the final model
         self.skipped.pop(name, None)
         self._refit(name, spec, ctx, best, window_end, data)
+        self._say_if_starved(name, best)
+
+    def _say_if_starved(self, name: str, best: optuna.trial.FrozenTrial) -> None:
+        """A network whose best trial was cut by its time window before it converged gets a plain note (in the
+        notes and as its result's reason): its score is not a fair measure, and what would be."""
+        costs = best.user_attrs.get("costs", {})
+        epochs, fit_s = costs.get("n_steps"), float(costs.get("fit_wall_s") or 0.0)
+        if get_family(name).kind is not Kind.DEEP or not costs.get("stopped_by_deadline") or not epochs:
+            return
+        if name not in self.finals or self.policy.seconds is None:
+            return
+        per_epoch = fit_s / epochs
+        want = max(FAIR_EPOCHS, epochs + 1)
+        needed = self.policy.seconds * want * per_epoch / max(fit_s, 1e-9)  # the budget that gives it ``want``
+        message = (
+            f"{name} needs about {per_epoch:.1f}s per epoch here and was stopped by its time window after "
+            f"{epochs} epoch{'s' if epochs != 1 else ''}, before early stopping: its score is not a fair measure. "
+            f"Give a budget of at least {needed:,.0f}s (about {want} epochs) or a GPU."
+        )
+        self.notes.append(message)
+        model, result = self.finals[name]
+        self.finals[name] = (model, dataclasses.replace(result, reason=message))
 
     def use_leftover(self, names: list[str]) -> None:
         """Time left after every family had its window goes to the family with the best validation loss."""
