@@ -33,6 +33,12 @@ def run_dir(tmp_path: Path, template: Path) -> Path:
     return tmp_path / "run"
 
 
+def _default_ctrl_c() -> None:
+    """The child handles Ctrl-C as a terminal would, even if something in this process ignores SIGINT
+    (an ignored signal is inherited across exec, and Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def server(run_dir: Path) -> Iterator[subprocess.Popen[str]]:
     """`advisor trials RUN_DIR --port 0` as a user runs it; interrupted (or killed) at the end."""
@@ -42,6 +48,7 @@ def server(run_dir: Path) -> Iterator[subprocess.Popen[str]]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
+        preexec_fn=_default_ctrl_c,
     )
     try:
         yield proc
