@@ -33,6 +33,12 @@ def run_dir(tmp_path: Path, template: Path) -> Path:
     return tmp_path / "run"
 
 
+def _default_ctrl_c() -> None:
+    """The child handles Ctrl-C as a terminal would, even if something in this process ignores SIGINT
+    (an ignored signal is inherited across exec, and Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def server(run_dir: Path) -> Iterator[subprocess.Popen[str]]:
     """`advisor trials RUN_DIR --port 0` as a user runs it; interrupted (or killed) at the end."""
@@ -42,13 +48,14 @@ def server(run_dir: Path) -> Iterator[subprocess.Popen[str]]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
+        preexec_fn=_default_ctrl_c,
     )
     try:
         yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=30)
 
 
 def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -66,7 +73,7 @@ def test_prints_the_url_and_the_studies_then_serves_until_ctrl_c(server: subproc
     url = first.split()[1]
     assert served_trial_counts(url) == {name: sum(counts) for name, counts in FAMILIES.items()}
     server.send_signal(signal.SIGINT)
-    assert server.wait(timeout=10) == 0
+    assert server.wait(timeout=30) == 0  # generous: CI machines are shared and slow at times
     # read, not communicate(): readline() may already hold the rest of stdout in its buffer
     out, err = (server.stdout.read() if server.stdout else ""), (server.stderr.read() if server.stderr else "")
     rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 2}
