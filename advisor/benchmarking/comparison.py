@@ -141,7 +141,7 @@ def compare_sides(
 def _with_summary(r: DeepVsClassical, deep: Side, classical: Side) -> DeepVsClassical:
     scores = f"{r.deep} {r.deep_score:.4f} vs {r.classical} {r.classical_score:.4f} {r.metric}"
     interval = (
-        f"difference {r.difference:+.4f} in the network's favour, 95% interval {r.low:+.4f} to {r.high:+.4f} "
+        f"network minus classical {r.difference:+.4f}, 95% interval {r.low:+.4f} to {r.high:+.4f} "
         f"(paired bootstrap over {r.test_rows:,} test rows)"
     )
     if r.call == "too_close":
