@@ -27,9 +27,11 @@ import numpy as np
 
 __all__ = ["DeepVsClassical", "compare_sides", "paired_bootstrap"]
 
-#: Bootstrap resamples, and the seconds they may take at most (a budget is a promise).
+#: Bootstrap resamples; the seconds they may take at most, and that share of a time budget (a budget is a
+#: promise); and the fewest resamples drawn whatever the time.
 RESAMPLES = 1_000
-TIME_LIMIT_S = 2.0
+TIME_LIMIT_S, TIME_LIMIT_SHARE = 2.0, 0.005
+MIN_RESAMPLES = 20
 Call = Literal["deep", "classical", "too_close"]
 Score = Callable[[Any, np.ndarray], float]  # (a model's test predictions, row positions) -> metric value
 
@@ -68,14 +70,14 @@ def paired_bootstrap(
     time_limit_s: float = TIME_LIMIT_S,
 ) -> tuple[float, float, int]:
     """The 95% interval of ``score(first) - score(second)`` over resamples of the rows (the same rows for both),
-    and how many resamples were drawn (fewer when ``time_limit_s`` ran out, at least 100)."""
+    and how many resamples were drawn (fewer when ``time_limit_s`` ran out, at least MIN_RESAMPLES)."""
     rng = np.random.default_rng(seed)
     differences: list[float] = []
     start = time.perf_counter()
     for i in range(resamples):
         rows = rng.integers(0, n_rows, n_rows)
         differences.append(score(first, rows) - score(second, rows))
-        if i >= 99 and time.perf_counter() - start > time_limit_s:
+        if i + 1 >= MIN_RESAMPLES and time.perf_counter() - start > time_limit_s:
             break
     finite = np.asarray([d for d in differences if np.isfinite(d)])
     if not len(finite):
@@ -104,8 +106,10 @@ def compare_sides(
     higher_is_better: bool,
     n_rows: int,
     seed: int,
+    time_limit_s: float = TIME_LIMIT_S,
 ) -> DeepVsClassical | None:
-    """Compare the best (on validation) of each side on the test rows; None when a side has no family."""
+    """Compare the best (on validation) of each side on the test rows; None when a side has no family. The
+    bootstrap stops after ``time_limit_s`` (the runner passes a small share of the time budget)."""
     if not deep or not classical or n_rows < 2:
         return None
     sign = 1.0 if higher_is_better else -1.0
@@ -116,7 +120,9 @@ def compare_sides(
     def signed(predictions: Any, rows: np.ndarray) -> float:
         return sign * score(predictions, rows)
 
-    low, high, n = paired_bootstrap(best_deep.predictions, best_classical.predictions, signed, n_rows, seed=seed)
+    low, high, n = paired_bootstrap(
+        best_deep.predictions, best_classical.predictions, signed, n_rows, seed=seed, time_limit_s=time_limit_s
+    )
     call: Call = "deep" if low > 0 else "classical" if high < 0 else "too_close"
     cheaper = min((best_deep, best_classical), key=lambda s: s.fit_s)
     practical = {"deep": best_deep, "classical": best_classical, "too_close": cheaper}[call].family

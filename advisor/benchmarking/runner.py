@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget
-from advisor.benchmarking.comparison import DeepVsClassical, Side, compare_sides
+from advisor.benchmarking.comparison import TIME_LIMIT_S, TIME_LIMIT_SHARE, DeepVsClassical, Side, compare_sides
 from advisor.benchmarking.deploy import BEST_MODEL, DeploySteps
 from advisor.benchmarking.ensemble_step import EnsembleSteps
 from advisor.benchmarking.objective import metrics_of
@@ -136,6 +136,7 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             higher_is_better=self.higher_is_better,
             n_rows=len(y),
             seed=self.seed,
+            time_limit_s=min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE)),
         )
 
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
