@@ -22,7 +22,7 @@ from advisor.benchmarking.objective import ModelClock, metrics_of, take
 from advisor.benchmarking.results import FamilyResult
 from advisor.benchmarking.state import RunState, loss_of
 from advisor.families import Family, Role, families, get_family, implementation
-from advisor.metrics import compute_metrics, objective_metric
+from advisor.metrics import compute_metrics
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext
 
@@ -84,8 +84,24 @@ def weighted_average(predictions: list[Any], weights: list[float]) -> np.ndarray
     return np.tensordot(np.asarray(weights, dtype=float), np.stack([np.asarray(p, float) for p in predictions]), 1)
 
 
-#: Rounds of greedy selection with replacement (AutoGluon uses 25; weights are multiples of 1/25).
+#: Rounds of greedy selection with replacement (AutoGluon uses 25; weights are multiples of 1/25), and the
+#: validation rows it looks at at most (a seeded random subset of them: the weights need no more).
 SELECTION_ROUNDS = 25
+SELECTION_MAX_ROWS = 20_000
+#: Seconds at most spent timing the ensemble's latency from raw input.
+ENSEMBLE_PROBE_S = 0.5
+
+
+def objective_loss(values: np.ndarray, y: np.ndarray, task: str) -> float:
+    """The trials' objective, computed directly: log loss of class probabilities against encoded labels, or RMSE.
+
+    >>> objective_loss(np.array([[0.5, 0.5], [0.1, 0.9]]), np.array([0, 1]), "binary").__round__(4)
+    0.4039
+    """
+    if task == "regression":
+        return float(np.sqrt(np.mean((np.asarray(values, float) - y) ** 2)))
+    picked = np.asarray(values, float)[np.arange(len(y)), y.astype(int)]
+    return float(-np.mean(np.log(np.clip(picked, 1e-15, 1.0))))
 
 
 def select_weights(candidates: dict[str, np.ndarray], loss: Any, rounds: int = SELECTION_ROUNDS) -> dict[str, float]:
@@ -145,7 +161,9 @@ def build_ensemble(
         {"members": [m.family for m, _ in members], "weights": weights},
         members[0][0].form,
     )
-    inference = measure_inference(model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=3.0)
+    inference = measure_inference(
+        model.predict, raw_test, n_single=10, max_batch_rows=500, time_limit_s=ENSEMBLE_PROBE_S
+    )
     clock.add(time.perf_counter() - start)
     fit = FitCost(
         wall_s=sum(r.costs.get("fit_wall_s") or 0.0 for _, r in members),
@@ -175,14 +193,23 @@ class EnsembleSteps(RunState):
         if len(candidates) < 2:
             self.skipped[name] = "needs validation predictions of at least two finished families"
             return
-        data, objective = self.metric_data(), objective_metric(self.task)
+        data = self.metric_data()
+        some = np.random.default_rng(self.seed).permutation(len(rows))[:SELECTION_MAX_ROWS]
+        y_some = self.y[rows][some]
 
         def loss(values: np.ndarray) -> float:
-            return metrics_of(values, self.y[rows], data).get(objective, float("inf"))
+            return objective_loss(values, y_some, self.task)
 
-        weights = select_weights(candidates, loss)
+        weights = select_weights({n: v[some] for n, v in candidates.items()}, loss)
         picks = tuple(weights)
         members = [self.finals[m] for m in picks]
+        estimate = self._scoring_estimate(members)
+        if not self.policy.deploy_fits(estimate):
+            self.skipped[name] = (
+                f"no time left to score it: its members' test predictions take about {estimate:.1f}s "
+                f"({', '.join(f'{m} {w:.2f}' for m, w in weights.items())} was the selection)"
+            )
+            return
         try:
             model, test_metrics, costs = build_ensemble(
                 name,
@@ -222,6 +249,12 @@ class EnsembleSteps(RunState):
                 params={"weights": dict(weights)},
             ),
         )
+
+    def _scoring_estimate(self, members: list[tuple[AdvisorModel, FamilyResult]]) -> float:
+        """Seconds to predict the test rows with every member and to time the ensemble's latency, from the
+        members' measured batch throughput."""
+        per_1k = sum(float(r.costs.get("batch_ms_per_1k") or 0.0) for _, r in members) / 1000.0
+        return 2.0 * per_1k * len(self.splits.test) / 1000.0 + ENSEMBLE_PROBE_S
 
     def _selection_candidates(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Every finished family's (not an ensemble's) validation predictions on the rows they all share."""

@@ -30,6 +30,8 @@ from torch import nn
 __all__ = ["NUMERIC_EMBEDDINGS", "numeric_embeddings"]
 
 NUMERIC_EMBEDDINGS = ("none", "periodic", "piecewise")
+#: Bin edges are computed from at most this many training rows (a seeded random subset).
+BIN_ROWS = 100_000
 
 
 def numeric_embeddings(kind: str, train_numeric: np.ndarray, *, d_embedding: int, n_bins: int = 48) -> nn.Module | None:
@@ -57,6 +59,8 @@ def quantile_bins(train_numeric: np.ndarray, n_bins: int) -> list[torch.Tensor]:
     one value gets one bin around it, since the package needs two distinct edges."""
     from rtdl_num_embeddings import compute_bins
 
+    if len(train_numeric) > BIN_ROWS:  # quantile bins need no more rows; large tables stay fast
+        train_numeric = train_numeric[np.random.default_rng(0).permutation(len(train_numeric))[:BIN_ROWS]]
     values = torch.as_tensor(np.asarray(train_numeric, dtype=np.float32))
     varying = [i for i in range(values.shape[1]) if bool((values[:, i] != values[0, i]).any())]
     bins: dict[int, torch.Tensor] = {}
