@@ -33,6 +33,9 @@ RESERVE_SHARE = 0.03
 FINAL_SHARE, FINAL_MIN_S = 0.01, 0.2
 #: ...but at least this many seconds, and at most this many.
 RESERVE_MIN_S, RESERVE_MAX_S = 0.3, 10.0
+#: A family does not start in the last LATE_START_SHARE of the search (at least LATE_START_MIN_S): scoring its
+#: model on the test rows would run past the budget.
+LATE_START_SHARE, LATE_START_MIN_S = 0.02, 0.2
 #: A family's first trial may always use this share of the budget (if the global deadline allows).
 FIRST_TRIAL_SHARE = 0.05
 #: A first trial never takes more than this share of its family's window: the refit needs the rest.
@@ -111,9 +114,9 @@ class TimePolicy:
 
         ``durations`` are the family's finished trials' seconds, ``attempts`` the trials started in this
         window. A family's first finished trial always gets a chance (its good default) while the search
-        deadline allows; later trials start only if a typical trial and the refit still fit in the window.
-        An iterative model (boosting rounds, epochs, tree chunks) stops itself at the deadline, so it may
-        start as long as the deadline is ahead.
+        deadline allows (but no family starts in the search's last 2%); later trials start only if a typical
+        trial and the refit still fit in the window. An iterative model (boosting rounds, epochs, tree
+        chunks) stops itself at the deadline, so it may start as long as the deadline is ahead.
         """
         if window_end is None or self.search_end is None:
             return None
@@ -122,6 +125,10 @@ class TimePolicy:
             return False
         if not durations:
             if attempts >= 3 and now >= window_end:
+                return False
+            if attempts == 0 and self.search_end - now < max(
+                LATE_START_SHARE * (self.seconds or 0.0), LATE_START_MIN_S
+            ):
                 return False
             share = now + FIRST_TRIAL_WINDOW_SHARE * max(window_end - now, 0.0)
             floor = now + FIRST_TRIAL_SHARE * (self.seconds or 0.0)
