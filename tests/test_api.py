@@ -89,3 +89,16 @@ def test_what_if_profiles_from_numbers_are_not_checked() -> None:
     assert advisor.recommend(tiny, {"gpu": False}).plan.items  # a what-if, not data: still answered
     unique = advisor.DatasetProfile.from_summary(rows=40, features=3, task="multiclass", n_classes=40)
     assert advisor.recommend(unique, {"gpu": False}).task == "multiclass"
+
+
+def test_importing_advisor_leaves_optunas_log_level_alone() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import optuna; optuna.logging.set_verbosity(optuna.logging.DEBUG); "
+        "import advisor, advisor.benchmarking.runner, advisor.benchmarking.studies; "
+        "print(optuna.logging.get_verbosity() == optuna.logging.DEBUG)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from advisor.families import families
 from advisor.rules import catalog, catalog_version
 from advisor.rules.rule import TOPICS, Clause
@@ -60,3 +62,14 @@ def test_reasons_fill_in_facts() -> None:
 
 def test_catalog_version_is_set() -> None:
     assert catalog_version().count(".") == 2
+
+
+def test_a_catalog_rule_on_an_unknown_fact_is_refused_with_the_known_ones() -> None:
+    from advisor.errors import InvalidArgumentError
+    from advisor.families import families
+    from advisor.rules.rule import check_rules
+
+    entry = {"id": "typo", "topic": "data size", "when": [["row", ">=", 10]], "effects": {}, "reason": "", "source": ""}
+    with pytest.raises(InvalidArgumentError, match=r"unknown fact 'row'") as info:
+        check_rules([entry], set(families()), "catalog.toml")
+    assert "rows" in info.value.fix  # the fix lists the facts that exist
