@@ -37,7 +37,7 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
         ),
         HybridOption(
             name="DL + GBM ensemble",
-            description="Average the best network's and the best boosted model's predictions.",
+            description="Greedy weighted ensemble selection over networks and boosted trees (Caruana et al., 2004).",
             applicable=not interpretability,
             reason=blocked or "reduces variance; usually beats either model alone, at twice the cost",
             source="Framework §7, hybrid 2: 'ensemble of both'; Shwartz-Ziv & Armon 2021",
