@@ -251,9 +251,12 @@ def verdict(families: tuple[FamilyResult, ...], ranking: list[str], metric: str,
     if recommended == winner:
         runner = order[1] if len(order) > 1 else None
         lead = (measured[winner] - measured[runner]) * (1 if higher_is_better else -1) if runner else 0.0
-        summary = f"The rules were right: {winner} won on {metric}" + (
-            f", ahead of {runner} by {lead:.4f}." if runner else "."
-        )
+        if runner and lead == 0:
+            summary = f"The rules were right: {winner} tied for first on {metric} with {runner}."
+        else:
+            summary = f"The rules were right: {winner} won on {metric}" + (
+                f", ahead of {runner} by {lead:.4f}." if runner else "."
+            )
     else:
         summary = (
             f"The rules picked {recommended} but {winner} won on {metric} by {margin:.4f} "

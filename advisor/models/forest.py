@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
@@ -47,10 +47,15 @@ class _Forest:
     random_state: int | np.random.RandomState | None = None
 
     _encoding = "ordinal"
+    #: The scikit-learn forest the classifier and the regressor grow.
+    _forest: ClassVar[type[RandomForestClassifier] | type[RandomForestRegressor]]
 
     def _make_model(self) -> Any:
-        """The unfitted scikit-learn forest (defined by the classifier and the regressor)."""
-        raise NotImplementedError
+        """The unfitted scikit-learn forest, with this estimator's parameters (and the subclass's own)."""
+        return self._forest(**self._forest_params(), **self._own_params())
+
+    def _own_params(self) -> dict[str, Any]:
+        return {}
 
     def _fit_model(self, data: Any, target: np.ndarray, progress: Any) -> Any:
         model = self._make_model()
@@ -92,9 +97,10 @@ class ForestClassifier(_Forest, PreprocessedClassifier):
     """Random forest classifier."""
 
     class_weight: str | dict | None = None
+    _forest = RandomForestClassifier
 
-    def _make_model(self) -> RandomForestClassifier:
-        return RandomForestClassifier(**self._forest_params(), class_weight=self.class_weight)
+    def _own_params(self) -> dict[str, Any]:
+        return {"class_weight": self.class_weight}
 
 
 @estimator_params
@@ -102,9 +108,7 @@ class ForestRegressor(_Forest, PreprocessedRegressor):
     """Random forest regressor."""
 
     max_features: str | float | None = 1.0
-
-    def _make_model(self) -> RandomForestRegressor:
-        return RandomForestRegressor(**self._forest_params())
+    _forest = RandomForestRegressor
 
 
 def search_space(trial: Any, ctx: FitContext) -> dict[str, Any]:

@@ -93,11 +93,24 @@ class TabMNet(nn.Module):
         return heads if self.training else mean_of_heads(heads, self.task)
 
 
+@estimator_params
 class _TabM(BaseMLP):
-    """What the TabM classifier and regressor add to the MLPs: the ensemble network and its loss."""
+    """What the TabM classifier and regressor add to the MLPs: ``k`` heads, the architecture, the paper's
+    defaults, the ensemble network and its loss. Listed first among their bases, its defaults win."""
 
-    k: int  # parameters the estimators below declare (not a dataclass itself: these are for type checkers)
-    arch_type: str
+    k: int = 32
+    arch_type: str = "tabm"
+    hidden_size: int = 512
+    n_layers: int = 2
+    learning_rate: float = 2e-3
+    weight_decay: float = 3e-4
+    schedule: str = "none"
+    numeric_embedding: str = "piecewise"
+    d_embedding: int = 16
+    scaling: str = "quantile"
+    grad_clip: float | None = 1.0
+    patience: int = 16
+    batch_size: int = 256
 
     def _build_module(self, train_numeric: np.ndarray) -> torch.nn.Module:
         return TabMNet(
@@ -127,38 +140,10 @@ class TabMClassifier(_TabM, MLPClassifier):
     """TabM for binary and multiclass classification (parameters as :class:`MLPClassifier`, plus ``k``, the
     number of heads, and ``arch_type``: 'tabm' or 'tabm-mini'); defaults are the paper's."""
 
-    k: int = 32
-    arch_type: str = "tabm"
-    hidden_size: int = 512
-    n_layers: int = 2
-    learning_rate: float = 2e-3
-    weight_decay: float = 3e-4
-    schedule: str = "none"
-    numeric_embedding: str = "piecewise"
-    d_embedding: int = 16
-    scaling: str = "quantile"
-    grad_clip: float | None = 1.0
-    patience: int = 16
-    batch_size: int = 256
-
 
 @estimator_params
 class TabMRegressor(_TabM, MLPRegressor):
     """TabM for regression (standardized target; the prediction is the mean of the heads)."""
-
-    k: int = 32
-    arch_type: str = "tabm"
-    hidden_size: int = 512
-    n_layers: int = 2
-    learning_rate: float = 2e-3
-    weight_decay: float = 3e-4
-    schedule: str = "none"
-    numeric_embedding: str = "piecewise"
-    d_embedding: int = 16
-    scaling: str = "quantile"
-    grad_clip: float | None = 1.0
-    patience: int = 16
-    batch_size: int = 256
 
 
 # ---------------------------------------------------------------------- the "tabm" family
