@@ -1,4 +1,5 @@
-"""Do the CUDA paths run? Every deep family, and XGBoost, on CUDA on a small table, image, text and series set.
+"""Do the CUDA paths run? Every deep family, the autoencoder hybrid and XGBoost, on CUDA, on a small table,
+image, text and series set.
 
 For each (bundled dataset, family) one short ``advisor.benchmark`` (one trial, no refit on all rows) runs
 on the machine's accelerator and the script prints the device each model trained on, the seconds per epoch
@@ -21,8 +22,8 @@ from advisor.benchmarking import Budget
 from advisor.hardware import detect
 
 CASES = (
-    ("diabetes", ("mlp", "tabm", "xgboost")),  # table
-    ("digits", ("cnn", "transformer", "embedding_xgboost")),  # images
+    ("diabetes", ("mlp", "tabm", "autoencoder_gbm", "xgboost")),  # table
+    ("digits", ("cnn", "transformer", "embedding_xgboost", "autoencoder_gbm")),  # images
     ("sms_spam", ("rnn", "transformer", "embedding_xgboost")),  # text
     ("gunpoint", ("cnn", "rnn", "xgboost")),  # series
 )

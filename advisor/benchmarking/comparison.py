@@ -156,7 +156,7 @@ def _with_summary(r: DeepVsClassical, deep: Side, classical: Side) -> DeepVsClas
         f"(paired bootstrap over {r.test_rows:,} test rows)"
     )
     if r.call == "too_close":
-        cost = f"{deep.fit_s:.1f}s vs {classical.fit_s:.1f}s to train"
+        cost = f"{deep.family} {_seconds(deep.fit_s)} vs {classical.family} {_seconds(classical.fit_s)} to train"
         text = (
             f"Deep vs classical: too close to call ({scores}; {interval}). "
             f"Practical pick: {r.practical}, the cheaper ({cost})."
@@ -165,3 +165,8 @@ def _with_summary(r: DeepVsClassical, deep: Side, classical: Side) -> DeepVsClas
         side = "deep learning" if r.call == "deep" else "classical ML"
         text = f"Deep vs classical: {side} wins ({scores}; {interval})."
     return DeepVsClassical(**{**r.__dict__, "summary": text})
+
+
+def _seconds(value: float) -> str:
+    """Seconds to two significant figures (a boosted model may train in 0.04s, a network in 40s)."""
+    return f"{value:.2g}s" if value < 10 else f"{value:.0f}s"

@@ -35,7 +35,8 @@ class ModelConfig:
     ``params`` are the best trial's parameters (names as the family's search space suggests them),
     ``n_steps`` the boosting rounds or epochs it used (None: the parameters decide), ``recipe`` the training
     recipe the rules gave a network, ``transfer`` the transfer-learning strategy, ``members`` the member
-    configs of an ensemble.
+    configs of an ensemble, ``sizing`` the settings the benchmark chose for its hardware and time (a network's
+    width, heads and batch size), so that a refit trains the same model.
     """
 
     family: str
@@ -50,6 +51,7 @@ class ModelConfig:
     transfer: Strategy | None = None
     recipe: dict[str, Any] | None = None
     members: tuple[ModelConfig, ...] = ()
+    sizing: dict[str, Any] | None = None  # the settings the benchmark chose for its machine (a network's size)
     source: dict[str, Any] = field(default_factory=dict)  # where it came from: dataset, run, scores
     version: int = CONFIG_VERSION
 
@@ -150,6 +152,7 @@ def config_of(result: Any, family: str | None = None) -> ModelConfig:
         transfer=settings.get("transfer"),
         recipe=((result.recommendation or {}).get("recipes") or {}).get(name),
         members=tuple(config_of(result, m) for m in fam.members),
+        sizing=dict(fam.sizing) or None,
         source={
             "dataset": result.dataset,
             "run_dir": result.run_dir,

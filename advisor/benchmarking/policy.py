@@ -3,11 +3,13 @@
 A budget of ``seconds`` is a promise: the call (loading, search, refits, the ensemble, the model refit for
 deployment, saving) ends within it. :class:`TimePolicy` turns the promise into deadlines:
 
-- the **search** of all families ends at ``end - reserve`` (``reserve``: bookkeeping and saving, plus the
-  time the model for deployment needs to be refit on all rows, as estimated so far);
+- the **search** of all families ends at ``end - reserve`` (``reserve``: bookkeeping and saving, the
+  deep-vs-classical bootstrap over the test rows, and the time the model for deployment needs to be refit on
+  all rows, as estimated so far);
 - each family gets a **window**, its share of what is left among the families still to run;
-- a family's **first trial** (its good default) may take up to half its window, or a small share of the
-  budget, so that a slow first trial cannot starve the families after it;
+- a family's **first trial** (its good default) may take up to half its window (a network's, most of it: its
+  early-stopped model is kept when no refit fits), or a small share of the budget, so that a slow first trial
+  cannot starve the families after it;
 - a later trial starts only while a typical trial and the family's refit still fit in the window;
 - a **refit** (best parameters on train + validation) starts only when its estimated time fits before
   ``end - reserve`` (else the trial's own model is kept, and the result says so);
@@ -44,6 +46,8 @@ FIRST_TRIAL_WINDOW_SHARE = 0.5
 ESTIMATE_MARGIN = 1.2
 #: The deployment refit may hold back at most this share of the budget from the search.
 DEPLOY_RESERVE_MAX_SHARE = 0.25
+#: The end of the call (the deep-vs-classical bootstrap over the test rows) may hold back at most this share.
+FINISH_RESERVE_MAX_SHARE = 0.10
 #: A family's refit may run past its window by at most this share of the budget (later families' windows
 #: shrink by as much); a longer one is done on fewer rows.
 REFIT_OVERRUN_SHARE = 0.10
@@ -68,6 +72,7 @@ class TimePolicy:
     seconds: float | None
     t0: float = field(default_factory=time.monotonic)
     deploy_estimate_s: float = 0.0  # set by the runner as the expected deployment refit changes
+    finish_estimate_s: float = 0.0  # set by the runner: the deep-vs-classical bootstrap's expected time
 
     # ------------------------------------------------------------------ fixed points
     @property
@@ -82,7 +87,8 @@ class TimePolicy:
             return 0.0
         base = min(max(RESERVE_SHARE * self.seconds, RESERVE_MIN_S), RESERVE_MAX_S)
         deploy = ESTIMATE_MARGIN * self.deploy_estimate_s  # one that cannot fit is not held back for
-        return base + (deploy if deploy <= DEPLOY_RESERVE_MAX_SHARE * self.seconds else 0.0)
+        finish = min(ESTIMATE_MARGIN * self.finish_estimate_s, FINISH_RESERVE_MAX_SHARE * self.seconds)
+        return base + finish + (deploy if deploy <= DEPLOY_RESERVE_MAX_SHARE * self.seconds else 0.0)
 
     @property
     def search_end(self) -> float | None:
@@ -108,14 +114,20 @@ class TimePolicy:
         return now + max(self.search_end - now, 0.0) * part
 
     def trial_deadline(
-        self, window_end: float | None, durations: list[float], attempts: int, iterative: bool
+        self,
+        window_end: float | None,
+        durations: list[float],
+        attempts: int,
+        iterative: bool,
+        first_share: float = FIRST_TRIAL_WINDOW_SHARE,
     ) -> float | bool | None:
         """When the next trial must stop (None: no time budget), or False when no trial should start.
 
         ``durations`` are the family's finished trials' seconds, ``attempts`` the trials started in this
-        window. A family's first finished trial always gets a chance (its good default) while the search
-        deadline allows (but no family starts in the search's last 2%); later trials start only if a typical
-        trial and the refit still fit in the window. An iterative model (boosting rounds, epochs, tree
+        window, ``first_share`` the share of the window a first trial may take. A family's first finished
+        trial always gets a chance (its good default) while the search deadline allows (but no family starts
+        in the search's last 2%); later trials start only if a typical trial and the refit still fit in the
+        window. An iterative model (boosting rounds, epochs, tree
         chunks) stops itself at the deadline, so it may start as long as the deadline is ahead.
         """
         if window_end is None or self.search_end is None:
@@ -130,7 +142,7 @@ class TimePolicy:
                 LATE_START_SHARE * (self.seconds or 0.0), LATE_START_MIN_S
             ):
                 return False
-            share = now + FIRST_TRIAL_WINDOW_SHARE * max(window_end - now, 0.0)
+            share = now + first_share * max(window_end - now, 0.0)
             floor = now + FIRST_TRIAL_SHARE * (self.seconds or 0.0)
             return min(self.search_end, max(share, floor))
         typical = sorted(durations)[len(durations) // 2]

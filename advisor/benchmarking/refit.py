@@ -93,7 +93,7 @@ def _fit_one(
         return AdvisorModel(cfg.family, cfg.task, estimator, RawInput(), labels, metadata, form)
     spec = require_implementation(cfg.family, cfg.modality)
     recipe = TrainingRecipe.from_dict(cfg.recipe) if cfg.recipe else None
-    ctx = FitContext(**base, recipe=recipe)
+    ctx = FitContext(**base, recipe=recipe, sizing=cfg.sizing)
     view = views.get(spec.view_for(ctx))
     estimator = spec.build(spec.estimator_params(cfg.params, ctx), ctx)  # type: ignore[misc]
     if cfg.n_steps is not None:

@@ -62,6 +62,8 @@ class FamilyResult:
     trained_on: str = ""
     train_rows: int | None = None
     members: tuple[str, ...] = ()  # an ensemble's member families
+    #: Settings chosen for this machine and the family's time (a network's width, heads, batch size), and why.
+    sizing: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

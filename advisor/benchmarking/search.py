@@ -10,16 +10,20 @@ from typing import Any, cast
 import numpy as np
 import optuna
 
+from advisor.benchmarking.comparison import MAX_ROWS as BOOTSTRAP_ROWS
+from advisor.benchmarking.comparison import MIN_RESAMPLES
 from advisor.benchmarking.costs import FitCost, measure_inference, money
 from advisor.benchmarking.objective import (
     PRUNER_STARTUP_TRIALS,
     PreparedData,
     TrialOutcome,
     fit_final,
+    metrics_of,
     run_trial,
     score_final,
     take,
 )
+from advisor.benchmarking.policy import FIRST_TRIAL_WINDOW_SHARE
 from advisor.benchmarking.splits import subsample_rows
 from advisor.benchmarking.state import RunState
 from advisor.benchmarking.studies import FamilyStudy, interrupted
@@ -32,6 +36,8 @@ from advisor.models.spec import FitContext, ModelSpec
 __all__ = ["SearchSteps"]
 
 
+#: Share of its window a network's first trial may take (see :func:`first_trial_share`).
+NETWORK_FIRST_TRIAL_SHARE = 0.85
 #: Epochs a network needs for a fair run (early stopping has room to act); fewer, cut by a deadline, is starved.
 FAIR_EPOCHS = 20
 #: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
@@ -58,6 +64,7 @@ class SearchSteps(RunState):
             self.skipped[name] = exc.problem
             return
         window_end = self._window_end(name) if window_end is None else window_end
+        ctx = self._sized(name, spec, ctx, window_end, data)
         study = self.studies.get(name) or FamilyStudy(self.writer, name, self.seed, spec, ctx, self.strategy)
         self.studies[name] = study
         outcomes = self._search(study, spec, ctx, name, window_end, data)
@@ -76,12 +83,30 @@ class SearchSteps(RunState):
         self._refit(name, spec, ctx, best, window_end, data)
         self._say_if_starved(name, best)
 
+    def _sized(
+        self, name: str, spec: ModelSpec, ctx: FitContext, window_end: float | None, data: PreparedData
+    ) -> FitContext:
+        """The family's context with its settings for this machine and time (``spec.size``: a network's width,
+        heads and batch size, from a timed probe), chosen once per run before its first trial; the choice and
+        why go to the notes and the family's result."""
+        if spec.size is None or name in self.sizings:
+            return ctx
+        seconds = None if window_end is None else first_trial_share(spec) * max(window_end - time.monotonic(), 0.0)
+        start = time.perf_counter()
+        sizing = dict(spec.size(ctx, seconds, _trial_rows(data)))
+        self.clock.add(time.perf_counter() - start)
+        self.sizings[name] = sizing
+        self.notes.append(f"{name}: {sizing.get('why', 'sized for this machine')}")
+        return self.context(name)
+
     def _say_if_starved(self, name: str, best: optuna.trial.FrozenTrial) -> None:
         """A network whose best trial was cut by its time window before it converged gets a plain note (in the
         notes and as its result's reason): its score is not a fair measure, and what would be."""
         costs = best.user_attrs.get("costs", {})
         epochs, fit_s = costs.get("n_steps"), float(costs.get("fit_wall_s") or 0.0)
         if get_family(name).kind is not Kind.DEEP or not costs.get("stopped_by_deadline") or not epochs:
+            return
+        if epochs >= FAIR_EPOCHS:  # cut late, after a fair number of epochs: a fair measure
             return
         if name not in self.finals or self.policy.seconds is None:
             return
@@ -126,7 +151,9 @@ class SearchSteps(RunState):
             if t.duration
         ]
         while target is None or done < target:
-            trial_deadline = self.policy.trial_deadline(window_end, durations, len(outcomes), spec.iterative)
+            trial_deadline = self.policy.trial_deadline(
+                window_end, durations, len(outcomes), spec.iterative, first_trial_share(spec)
+            )
             if trial_deadline is False:
                 break
             start = time.monotonic()
@@ -205,6 +232,7 @@ class SearchSteps(RunState):
         )
         self.finals[name] = (model, result)
         self.test_predictions[name] = test_values
+        self._estimate_finish(test_values)
         if outcome is not None and outcome.predictions is not None:
             self.val_predictions[name] = outcome.predictions
 
@@ -222,6 +250,17 @@ class SearchSteps(RunState):
             return rows, False
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
         return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
+
+    def _estimate_finish(self, test_values: np.ndarray) -> None:
+        """Time one scoring of the test rows (at most the bootstrap's pool) once: the deep-vs-classical bootstrap
+        at the end of the call scores both sides MIN_RESAMPLES times at least, and the policy holds that back."""
+        if self.policy.finish_estimate_s > 0 or self.policy.seconds is None:
+            return
+        rows = np.arange(min(len(test_values), BOOTSTRAP_ROWS))
+        data = self.metric_data()
+        start = time.perf_counter()
+        metrics_of(test_values[rows], self.y[self.splits.test][rows], data)
+        self.policy.finish_estimate_s = 2 * MIN_RESAMPLES * (time.perf_counter() - start)
 
     def _inputs(self, name: str, spec: ModelSpec, view: View) -> str:
         return spec.inputs_for(self.context(name)) or view.description
@@ -247,6 +286,13 @@ class SearchSteps(RunState):
             out["fit_wall_s"] = (out.get("fit_wall_s") or 0.0) + embed_s
             out["money"] = money(out["fit_wall_s"], self.price_per_hour)
         return out
+
+
+def first_trial_share(spec: ModelSpec) -> float:
+    """The share of its window a family's first trial may take: a network's first trial trains with early
+    stopping on validation, so its own model is a fair final one when no refit fits after it (a network
+    needs its epochs more than a refit); other families keep half their window for the search and the refit."""
+    return NETWORK_FIRST_TRIAL_SHARE if spec.steps == "epochs" else FIRST_TRIAL_WINDOW_SHARE
 
 
 def _trial_rows(data: PreparedData) -> int:

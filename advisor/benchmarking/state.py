@@ -46,6 +46,7 @@ from advisor.models.persistence import AdvisorModel
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules import Recommendation
+from advisor.rules.plan import shares_for
 from advisor.rules.transfer import Strategy
 
 __all__ = ["ProgressCallback", "ProgressEvent", "RunState", "loss_of"]
@@ -104,6 +105,7 @@ class RunState:
         self.clock = ModelClock()
         self.skipped: dict[str, str] = {}
         self.studies: dict[str, FamilyStudy] = {}
+        self.sizings: dict[str, dict[str, Any]] = {}  # a family's settings for this machine (spec.size), and why
         self.writer = TrialWriter(self.storage, gate=self.clock.fitting)
         self.strategy = SearchStrategy()
         self.finals: dict[str, tuple[AdvisorModel, FamilyResult]] = {}
@@ -217,7 +219,7 @@ class RunState:
             path.write_text(json.dumps(identity, indent=2), encoding="utf-8")
 
     def context(self, name: str) -> FitContext:
-        return FitContext(**self.ctx_base, recipe=self.rec.recipes.get(name))
+        return FitContext(**self.ctx_base, recipe=self.rec.recipes.get(name), sizing=self.sizings.get(name))
 
     def view_of(self, name: str, spec: ModelSpec) -> View:
         return self.views.get(spec.view_for(self.context(name)))
@@ -234,7 +236,10 @@ class RunState:
                 self.skipped[name] = f"no model of this family is registered for {self.modality} data"
             else:
                 out.append(name)
-        self.shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
+        if set(out) <= set(self.rec.plan.families):
+            self.shares = {n: max(self.rec.plan.share(n), 0.01) for n in out}
+        else:  # families asked for by name: the plan's weighting over just these
+            self.shares = {n: max(s, 0.01) for n, s in shares_for(self.rec.ranking, out).items()}
         self.trial_targets = split_trials(self.budget.trials, self.shares) if self.budget.trials else {}
         return out
 
@@ -282,6 +287,7 @@ class RunState:
             trained_on=trained[0],
             train_rows=trained[1],
             members=members,
+            sizing=dict(self.sizings.get(name, {})),
         )
 
     def _emit(self, phase: str, family: str, target: int | None, message: str = "") -> None:

@@ -141,6 +141,21 @@ BUILTIN: tuple[Family, ...] = (
         libraries=("torch", "xgboost"),
     ),
     Family(
+        id="autoencoder_gbm",
+        label="Autoencoder features + LightGBM (hybrid)",
+        role=Role.HYBRID,
+        summary="A denoising autoencoder compresses many numeric columns (or pixels) into a short code; "
+        "LightGBM learns the task from it (deep learning for feature engineering).",
+        implementations={
+            "tabular": f"{_M}.torch.autoencoder:SPEC",
+            "image": f"{_M}.torch.autoencoder:IMAGE_SPEC",
+        },
+        tasks={"image": CLASSIFICATION},
+        gpu="helps",
+        relative_cost=2.5,
+        libraries=("torch", "lightgbm"),
+    ),
+    Family(
         id="dl_gbm_ensemble",
         label="DL + GBM ensemble selection (hybrid)",
         role=Role.ENSEMBLE,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from advisor.rules.recommendation import TrainingRecipe
     from advisor.rules.transfer import Strategy
 
-__all__ = ["EvalSet", "FitContext", "ModelSpec", "Progress", "Steps", "network_build"]
+__all__ = ["EvalSet", "FitContext", "ModelSpec", "Progress", "Sizer", "Steps", "network_build"]
 
 E = TypeVar("E")
 
@@ -57,6 +57,9 @@ class FitContext:
     class_weight: bool = False  # the recommendation asks for imbalance handling
     transfer: Strategy | None = None  # the rules' transfer strategy (None: the data is not images or text)
     mixed: bool = False  # text columns beside tabular ones (the data has both)
+    #: Settings chosen for this machine and the family's time (a network's width, heads, batch size, and why),
+    #: by the spec's ``size`` hook; fixed for a family's whole search and kept in its config for refits.
+    sizing: Mapping[str, Any] | None = None
 
     @property
     def is_classification(self) -> bool:
@@ -77,6 +80,13 @@ def network_build(cls: Callable[..., E]) -> Callable[[dict[str, Any], FitContext
 
     build.__doc__ = f"An unfitted {getattr(cls, '__name__', cls)} on the context's device, threads and seed."
     return build
+
+
+class Sizer(Protocol):
+    """Chooses hardware-dependent settings for a family: ``size(ctx, seconds, rows)`` with the family's time
+    (None: no budget) and the rows a trial trains on. Returns the settings and a ``why`` in words."""
+
+    def __call__(self, ctx: FitContext, seconds: float | None, rows: int) -> dict[str, Any]: ...
 
 
 #: What an iterative model's steps are: boosting rounds, epochs, or chunks of trees (None: not iterative).
@@ -106,6 +116,8 @@ class ModelSpec:
     view: ViewName | Callable[[FitContext], ViewName] = "table"
     #: What the features are, in words, for the leaderboard (e.g. "TF-IDF of the text"); a function may use ctx.
     inputs: str | Callable[[FitContext], str] = ""
+    #: Sizes the model for this machine and the family's time before its search (see :class:`Sizer`).
+    size: Sizer | None = None
 
     @property
     def iterative(self) -> bool:

@@ -8,7 +8,7 @@ from advisor.families import Family, Role, families
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.recommendation import BenchmarkPlan, HybridOption, PlanItem, RankedFamily
 
-__all__ = ["benchmark_plan", "hybrid_options"]
+__all__ = ["benchmark_plan", "hybrid_options", "shares_for"]
 
 MAX_CANDIDATES = 6
 MIN_SHARE = 0.05
@@ -44,10 +44,15 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
         ),
         HybridOption(
             name="autoencoder features + classical model",
-            description="Compress many raw features with an autoencoder, then fit a fast classical model.",
-            applicable=profile.features >= 100 and not interpretability,
+            description="Compress many raw features with an autoencoder, then fit a fast classical model "
+            "(family autoencoder_gbm: a denoising autoencoder's code, then LightGBM).",
+            applicable=(profile.features >= 100 or profile.modality == "image") and not interpretability,
             reason=blocked
-            or ("many raw features to compress" if profile.features >= 100 else "too few features to need compression"),
+            or (
+                "many raw features to compress"
+                if profile.features >= 100 or profile.modality == "image"
+                else "too few features to need compression"
+            ),
             source="Framework §7, hybrid 3: 'DL for feature engineering'",
         ),
     )
@@ -56,14 +61,15 @@ def hybrid_options(profile: DatasetProfile, interpretability: bool) -> tuple[Hyb
 def benchmark_plan(
     ranking: tuple[RankedFamily, ...], profile: DatasetProfile, interpretability: bool = False
 ) -> BenchmarkPlan:
-    """Candidates in order (a fast baseline first, then by score), budget shares by confidence."""
+    """Candidates in order (a fast baseline first, then by score, the best deep one no later than third),
+    budget shares by confidence."""
     viable = tuple(r for r in ranking if r.score >= ranking[0].score - MAX_SCORE_GAP)
     chosen = list(viable[:MAX_CANDIDATES])
     baseline = _baseline(viable)
     if baseline is not None and baseline not in chosen:
         chosen = [*chosen[: MAX_CANDIDATES - 1], baseline]
     chosen = _ensure_contrast(chosen, ranking, allow_deep=not interpretability)
-    ordered = sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score))
+    ordered = _deep_early(sorted(chosen, key=lambda r: (r.family != (baseline.family if baseline else None), -r.score)))
     shares, fairness = _fair_sides(ordered, _shares(ordered))
     items = tuple(
         PlanItem(r.family, share, _why(r, i, baseline))
@@ -79,6 +85,31 @@ def benchmark_plan(
             "The test split is touched once, by the final refit of each family's best trial.",
         ),
     )
+
+
+def shares_for(ranking: tuple[RankedFamily, ...], names: list[str]) -> dict[str, float]:
+    """Budget shares for families chosen by name rather than by the plan: the plan's weighting (score and cost,
+    floors, fair sides) over just these; a family the rules did not rank gets the smallest share."""
+    by_name = {r.family: r for r in ranking}
+    chosen = [by_name[n] for n in names if n in by_name]
+    shares, _ = _fair_sides(chosen, _shares(chosen)) if chosen else ([], "")
+    known = {r.family: s for r, s in zip(chosen, shares, strict=True)}
+    return {n: known.get(n, MIN_SHARE) for n in names}
+
+
+#: The best deep candidate runs no later than this position (0-based): after the baseline and the top family.
+DEEP_POSITION = 2
+
+
+def _deep_early(ordered: list[RankedFamily]) -> list[RankedFamily]:
+    """Move the best deep candidate up to DEEP_POSITION: when a large table or a short budget leaves the last
+    families no time, the deep side has been measured already (the question is deep vs classical)."""
+    declared = families()
+    deep = next((i for i, r in enumerate(ordered) if declared[r.family].kind == "deep"), None)
+    if deep is None or deep <= DEEP_POSITION:
+        return ordered
+    moved = ordered.pop(deep)
+    return [*ordered[:DEEP_POSITION], moved, *ordered[DEEP_POSITION:]]
 
 
 def _baseline(ranking: tuple[RankedFamily, ...]) -> RankedFamily | None:

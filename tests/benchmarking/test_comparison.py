@@ -57,7 +57,10 @@ def test_each_side_is_represented_by_its_best_on_validation_and_close_calls_pick
     assert result is not None and result.deep == "tabm"  # best on validation, not on test
     assert result.call == "too_close" and result.practical == "lightgbm"
     assert result.low < 0 < result.high and result.difference == pytest.approx(0.84 - 0.845)
-    assert "too close to call" in result.summary and "lightgbm, the cheaper (60.0s vs 2.0s" in result.summary
+    assert (
+        "too close to call" in result.summary
+        and "lightgbm, the cheaper (tabm 60s vs lightgbm 2s to train)" in result.summary
+    )
 
 
 def test_a_clear_winner_is_called_with_lower_is_better_metrics_signed_for_the_network():

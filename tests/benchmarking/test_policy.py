@@ -12,6 +12,7 @@ from advisor.benchmarking.policy import (
     RESERVE_MIN_S,
     TimePolicy,
 )
+from advisor.benchmarking.search import NETWORK_FIRST_TRIAL_SHARE, first_trial_share
 
 
 def _policy(seconds: float | None, elapsed: float = 0.0) -> TimePolicy:
@@ -53,6 +54,15 @@ def test_first_trial_takes_half_its_window_and_later_ones_only_if_they_fit() -> 
     assert later == pytest.approx(window_end - 13.0, abs=0.05)  # room kept for the refit (1.3 trials)
     assert policy.trial_deadline(window_end, [20.0], 1, iterative=False) is False  # 20 s would not fit
     assert policy.trial_deadline(window_end, [20.0], 1, iterative=True) is not False  # stops itself in time
+    network_first = policy.trial_deadline(window_end, [], 0, iterative=True, first_share=NETWORK_FIRST_TRIAL_SHARE)
+    assert network_first - now == pytest.approx(NETWORK_FIRST_TRIAL_SHARE * 40.0, abs=0.05)
+
+
+def test_a_networks_first_trial_may_take_most_of_its_window() -> None:
+    from advisor.families import implementation
+
+    assert first_trial_share(implementation("tabm", "tabular")) == NETWORK_FIRST_TRIAL_SHARE > 0.5
+    assert first_trial_share(implementation("lightgbm", "tabular")) == FIRST_TRIAL_WINDOW_SHARE
 
 
 def test_no_family_starts_at_the_very_end() -> None:

@@ -29,7 +29,7 @@ ADVISOR = Path(__file__).resolve().parents[2] / "advisor"
 
 
 def test_every_builtin_family_is_declared_once_with_a_model_per_modality() -> None:
-    assert len({f.id for f in BUILTIN}) == len(BUILTIN) == 11
+    assert len({f.id for f in BUILTIN}) == len(BUILTIN) == 12
     specs = all_implementations()
     for family in BUILTIN:
         assert family.modalities, family.id

@@ -106,3 +106,26 @@ def test_the_deep_side_gets_a_comparable_share_and_the_plan_says_so(rows: int) -
     assert rec.ranking[0].kind == "classical"  # the rules still prefer trees here: only the time is fair
     assert any(n.startswith("Fair sides: the networks") for n in rec.plan.notes)
     assert sum(i.budget_share for i in rec.plan.items) == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_autoencoder_hybrid_is_planned_for_wide_tables_and_pixels_only() -> None:
+    def planned(**summary: object) -> list[str]:
+        return run_engine(DatasetProfile.from_summary(**summary), CPU, Constraints()).plan.families  # type: ignore[arg-type]
+
+    assert "autoencoder_gbm" in planned(rows=5_000, features=300, task="binary")
+    assert "autoencoder_gbm" not in planned(rows=5_000, features=20, task="binary")
+    assert "autoencoder_gbm" in planned(rows=3_000, features=784, task="multiclass", modality="image", n_classes=10)
+    rec = run_engine(DatasetProfile.from_summary(rows=5_000, features=300, task="binary"), CPU, Constraints())
+    option = next(h for h in rec.hybrids if h.name.startswith("autoencoder"))
+    assert option.applicable and "autoencoder_gbm" in option.description
+
+
+def test_families_asked_for_by_name_share_the_budget_with_fair_sides() -> None:
+    from advisor.rules.plan import DEEP_SIDE_FRACTION, shares_for
+
+    rec = run_engine(DatasetProfile.from_summary(rows=20_000, features=10, task="binary"), CPU, Constraints())
+    assert "mlp" not in rec.plan.families  # not planned by the rules, asked for by the user
+    shares = shares_for(rec.ranking, ["lightgbm", "xgboost", "mlp", "tabm"])
+    deep, classical = shares["mlp"] + shares["tabm"], shares["lightgbm"] + shares["xgboost"]
+    assert deep >= DEEP_SIDE_FRACTION * (deep + classical) - 0.01 and shares["mlp"] > 0.05
+    assert shares_for(rec.ranking, ["lightgbm", "no_such_family"])["no_such_family"] > 0

@@ -46,11 +46,12 @@ from advisor.models.torch.training import (
     batch_slices,
     make_optimizer,
     make_schedule,
+    mixed_precision,
     predict_outputs,
     resolve_device,
 )
 
-__all__ = ["BaseMLP"]
+__all__ = ["BaseMLP", "torch_threads"]
 
 
 @estimator_params
@@ -110,7 +111,7 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
         self._set_target_stats(targets[train_rows])
         train = (self._tensors(self.encoder_.transform(X_train)), self._target_tensor(targets[train_rows]))
         validation = self._validation(X, targets, val_rows, eval_set)
-        with _threads(self.n_jobs), torch.random.fork_rng(devices=[]):
+        with torch_threads(self.n_jobs), torch.random.fork_rng(devices=[]):
             seed = int(rng.randint(np.iinfo(np.int32).max))
             torch.manual_seed(seed)
             self.module_ = self._build_module(train[0].numeric.cpu().numpy()).to(self.device_)
@@ -124,6 +125,7 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
                 batch_size=self.batch_size,
                 max_epochs=self.max_epochs,
                 generator=torch.Generator().manual_seed(seed),
+                precision=mixed_precision(self.device_),
                 grad_clip=self.grad_clip,
                 callbacks=standard_callbacks(
                     schedule, patience=self.patience, validated=validation is not None, progress=progress
@@ -210,7 +212,7 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
     def _raw_outputs(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "module_")
         X = self._check_X(X, reset=False)
-        with _threads(self.n_jobs):
+        with torch_threads(self.n_jobs):
             outputs = predict_outputs(self.module_, self._tensors(self.encoder_.transform(X)))
         return outputs.detach().cpu().double().numpy()
 
@@ -316,7 +318,7 @@ def _take(X: Any, rows: np.ndarray) -> Any:
 
 
 @contextlib.contextmanager
-def _threads(n_jobs: int | None) -> Iterator[None]:
+def torch_threads(n_jobs: int | None) -> Iterator[None]:
     """Run torch with ``n_jobs`` threads (-1: all cores), restoring the previous count afterwards."""
     if n_jobs is None:
         yield

@@ -32,9 +32,9 @@ from torch import nn
 
 from advisor.models.params import estimator_params
 from advisor.models.spec import Progress
-from advisor.models.torch.base import _threads
+from advisor.models.torch.base import torch_threads
 from advisor.models.torch.loop import EpochStart, Outcome, TrainingLoop, standard_callbacks
-from advisor.models.torch.training import batch_slices, make_schedule, resolve_device
+from advisor.models.torch.training import batch_slices, make_schedule, mixed_precision, resolve_device
 
 __all__ = ["DeepClassifier"]
 
@@ -125,7 +125,7 @@ class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
         self._prepare(X_train)
         validation = self._validation_data(X, codes, val_rows, eval_set)
         self.device_ = str(resolve_device(self.device))
-        with _threads(self.n_jobs), torch.random.fork_rng(devices=[]):
+        with torch_threads(self.n_jobs), torch.random.fork_rng(devices=[]):
             seed = int(rng.randint(np.iinfo(np.int32).max))
             torch.manual_seed(seed)
             self.module_ = self._build_module(len(self.classes_)).to(self.device_)
@@ -202,6 +202,7 @@ class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
             max_epochs=self.max_epochs,
             generator=generator,
             callbacks=callbacks,
+            precision=mixed_precision(self.device_),
         )
         loop.fit(
             len(codes),
@@ -233,7 +234,7 @@ class DeepClassifier(ClassifierMixin, BaseEstimator, ABC):
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape (n, n_classes), columns in the order of ``classes_``."""
         check_is_fitted(self, "module_")
-        with _threads(self.n_jobs):
+        with torch_threads(self.n_jobs):
             return torch.softmax(self._logits(X).double(), dim=1).numpy()
 
     def predict(self, X: Any) -> np.ndarray:

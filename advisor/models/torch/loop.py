@@ -29,6 +29,7 @@ The monitored loss is the validation loss, or the training loss when there is no
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -83,7 +84,9 @@ class Callback:
 class TrainingLoop:
     """Epochs of shuffled mini-batches over ``n_train`` rows; callbacks do the rest (see the module docstring).
 
-    ``grad_clip`` clips the gradients' global norm before each step (the TabM and RTDL recipes use 1.0).
+    ``grad_clip`` clips the gradients' global norm before each step (the TabM and RTDL recipes use 1.0);
+    ``precision`` (e.g. ``torch.bfloat16``) runs the forward pass and the loss under ``torch.autocast`` in that
+    dtype (mixed precision: :func:`~advisor.models.torch.training.mixed_precision` picks it for the device).
     """
 
     def __init__(
@@ -96,11 +99,13 @@ class TrainingLoop:
         generator: torch.Generator,
         callbacks: Sequence[Callback] = (),
         grad_clip: float | None = None,
+        precision: torch.dtype | None = None,
     ) -> None:
         self.module, self.optimizer = module, optimizer
         self.batch_size, self.max_epochs, self.generator = batch_size, max_epochs, generator
         self.callbacks = list(callbacks)
         self.grad_clip = grad_clip  # the gradients' largest global L2 norm (None: no clipping)
+        self.precision = precision
 
     def callback(self, kind: type[Callback]) -> Any:
         """The loop's first callback of this type, or None."""
@@ -152,7 +157,8 @@ class TrainingLoop:
         for part in batch_slices(n_train, self.batch_size):
             rows = order[part]
             inputs, target = batch(rows)
-            value = loss(self.module(*inputs), target)
+            with self._autocast():
+                value = loss(self.module(*inputs), target)
             self.optimizer.zero_grad(set_to_none=True)
             value.backward()
             if self.grad_clip is not None:
@@ -163,6 +169,12 @@ class TrainingLoop:
             if any([cb.on_batch_end(self, epoch) for cb in self.callbacks]):
                 return float(total) / max(seen, 1), True
         return float(total) / max(seen, 1), False
+
+    def _autocast(self) -> Any:
+        if self.precision is None:
+            return contextlib.nullcontext()
+        device = next(self.module.parameters()).device.type
+        return torch.autocast(device_type=device, dtype=self.precision)
 
 
 class LRScheduler(Callback):

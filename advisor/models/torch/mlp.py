@@ -167,12 +167,15 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
 # ---------------------------------------------------------------------- the "mlp" family
 BATCH_SIZES = (32, 64, 128, 256, 512)
+#: Numeric inputs as they are, or through periodic embeddings (PLR: Gorishniy et al., NeurIPS 2022).
+MLP_EMBEDDINGS = ("none", "periodic")
 HIDDEN_SIZE, N_LAYERS = 256, 2  # the default width and depth (not part of a recipe)
 _RANGES = {"learning_rate": (1e-4, 3e-3), "weight_decay": (1e-6, 1e-1), "dropout": (0.0, 0.5)}
 
 
 def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
-    """Define-by-run space over width, depth, regularization and optimization; the recipe's loss,
+    """Define-by-run space over width, depth, regularization, optimization and the numeric inputs (as they are,
+    or periodic embeddings: the MLP-PLR of Gorishniy et al., 2022; trial 0 is the plain MLP); the recipe's loss,
     class weighting, patience and epoch cap are fixed (they follow the data, not the search)."""
     tuned = {
         "hidden_size": trial.suggest_int("hidden_size", 64, 512, log=True),
@@ -185,6 +188,7 @@ def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
         "schedule": trial.suggest_categorical("schedule", SCHEDULES),
         "normalization": trial.suggest_categorical("normalization", NORMALIZATIONS),
         "activation": trial.suggest_categorical("activation", ACTIVATIONS),
+        "numeric_embedding": trial.suggest_categorical("numeric_embedding", MLP_EMBEDDINGS),
     }
     return {**tuned, **fixed_recipe_params(ctx)}
 
@@ -204,6 +208,7 @@ def default_params(ctx: FitContext) -> dict[str, Any]:
         "schedule": recipe.schedule.value,
         "normalization": recipe.normalization.value,
         "activation": recipe.activation.value,
+        "numeric_embedding": "none",
         **fixed_recipe_params(ctx),
     }
 

@@ -17,6 +17,7 @@ heads and the prediction the mean of the heads' probabilities.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from torch import nn
 from advisor.models.params import estimator_params
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.models.torch.base import BaseMLP, check_choice, check_integer
+from advisor.models.torch.embeddings import numeric_embeddings
 from advisor.models.torch.mlp import MLPClassifier, MLPRegressor, family_recipe, fixed_recipe_params
 from advisor.models.torch.modules import HeadsLoss, mean_of_heads
 
@@ -149,27 +151,140 @@ class TabMRegressor(_TabM, MLPRegressor):
 # ---------------------------------------------------------------------- the "tabm" family
 #: The paper's depth with numeric embeddings, and the embeddings' bins and size (TabM.make's defaults).
 N_BLOCKS, N_BINS, D_EMBEDDING = 2, 48, 16
-#: Work per row and epoch (multiply-adds of the backbone, k heads) a CPU core gets through in about a second.
+#: The paper's width and heads (used on a GPU and without a time budget), and the sizes tried on a CPU,
+#: largest first, down to a small TabM.
+PAPER_SIZE = (512, 32)
+CPU_SIZES = ((512, 32), (256, 32), (256, 16), (128, 16), (128, 8), (64, 8))
+#: Epochs the first trial should have room for on a CPU (early stopping needs room to act), and the most
+#: probes (a few optimizer steps each) spent finding the size.
+TARGET_EPOCHS, MAX_PROBES = 30, 3
+#: Work per row and epoch (multiply-adds of the backbone, k heads) a CPU core gets through in about a second:
+#: the estimate used when no probe was run (an estimator built outside a benchmark).
 CPU_MACS_PER_SECOND = 4e9
 
 
+def batch_size_for(rows: int) -> int:
+    """The paper's batch sizes: 256 on small tables, larger ones on large tables (fewer, fuller steps)."""
+    return 256 if rows < 20_000 else 512 if rows < 200_000 else 1024
+
+
+def size(ctx: FitContext, seconds: float | None, rows: int) -> dict[str, Any]:
+    """Width, heads and batch size for this machine and the time the first trial may take (``seconds``), with
+    the reason in words (``why``). On a GPU, or without a time budget, the paper's sizes; on a CPU, the
+    largest of :data:`CPU_SIZES` whose measured seconds per epoch over ``rows`` let about TARGET_EPOCHS epochs
+    fit (a probe times a few training steps of each size tried: :func:`_probe_epoch_s`)."""
+    batch = batch_size_for(rows)
+    width, k = PAPER_SIZE
+    if ctx.device != "cpu" or seconds is None:
+        where = f"on {ctx.device}" if ctx.device != "cpu" else "without a time budget"
+        return {"hidden_size": width, "k": k, "batch_size": batch, "why": f"the paper's sizes {where}"}
+    allowed = seconds / TARGET_EPOCHS
+    measured: dict[tuple[int, int], float] = {}
+    rate = _macs(ctx, *CPU_SIZES[3]) / _probe_epoch_s(ctx, *CPU_SIZES[3], batch, rows, measured)  # MACs per second
+    for candidate in CPU_SIZES:
+        if len(measured) >= MAX_PROBES and candidate not in measured:
+            break
+        if candidate not in measured and _macs(ctx, *candidate) / rate > allowed:
+            continue  # predicted too slow: not worth a probe
+        epoch_s = measured.get(candidate) or _probe_epoch_s(ctx, *candidate, batch, rows, measured)
+        rate = _macs(ctx, *candidate) / epoch_s
+        if epoch_s <= allowed:
+            return _sized(candidate, batch, epoch_s, seconds, rows, measured)
+    smallest = CPU_SIZES[-1]
+    epoch_s = measured.get(smallest) or _probe_epoch_s(ctx, *smallest, batch, rows, measured)
+    return _sized(smallest, batch, epoch_s, seconds, rows, measured)
+
+
+def _sized(
+    chosen: tuple[int, int],
+    batch: int,
+    epoch_s: float,
+    seconds: float,
+    rows: int,
+    measured: dict[tuple[int, int], float],
+) -> dict[str, Any]:
+    width, k = chosen
+    epochs = int(seconds / epoch_s)
+    probed = ", ".join(f"width {w} k {h}: {s:.2f}s" for (w, h), s in sorted(measured.items(), reverse=True))
+    if epochs >= TARGET_EPOCHS:
+        why = (
+            f"sized for this CPU: width {width}, k {k}, batch {batch}; a probe measured {epoch_s:.2f}s per epoch "
+            f"over {rows:,} rows, so about {epochs} epochs fit the first trial's {seconds:.0f}s (probed: {probed})"
+        )
+    else:
+        needed = TARGET_EPOCHS * epoch_s
+        why = (
+            f"needs about {epoch_s:.1f}s per epoch here even at width {width}, k {k} (over {rows:,} rows): "
+            f"about {epochs} epochs fit its {seconds:.0f}s; give it at least {needed:,.0f}s or a GPU "
+            f"for a fair run (probed: {probed})"
+        )
+    return {"hidden_size": width, "k": k, "batch_size": batch, "epoch_s": round(epoch_s, 4), "why": why}
+
+
+def _macs(ctx: FitContext, width: int, k: int) -> float:
+    """Multiply-adds per row of the backbone (embeddings in, ``N_BLOCKS`` blocks), all k heads."""
+    features = max(ctx.profile.features, 1)
+    return k * (features * D_EMBEDDING * width + (N_BLOCKS - 1) * width * width)
+
+
+def _probe_epoch_s(
+    ctx: FitContext, width: int, k: int, batch: int, rows: int, measured: dict[tuple[int, int], float]
+) -> float:
+    """Seconds per epoch over ``rows`` of TabM at this size, from a few timed training steps on random inputs
+    of the data's shape (numeric and categorical columns as profiled); recorded in ``measured``."""
+    from advisor.models.torch.losses import make_loss
+    from advisor.models.torch.probe import seconds_per_step
+
+    generator = torch.Generator().manual_seed(0)
+    n_numeric = ctx.profile.numeric_features or (0 if ctx.profile.categorical_features else 1)
+    cards = [min(max(c.cardinality or 2, 2), 1_000) for c in ctx.profile.columns if c.role == "categorical"] or [
+        2
+    ] * ctx.profile.categorical_features
+    numeric = torch.randn(batch, n_numeric, generator=generator)
+    categorical = (
+        torch.stack([torch.randint(0, c, (batch,), generator=generator) for c in cards], 1)
+        if cards
+        else (torch.zeros(batch, 0, dtype=torch.int64))
+    )
+    n_outputs = 1 if ctx.task != "multiclass" else max(ctx.profile.n_classes or 2, 2)
+    task = "regression" if ctx.task == "regression" else ctx.task
+    net = TabMNet(
+        n_numeric=n_numeric,
+        cardinalities=cards,
+        n_outputs=n_outputs,
+        task=task,
+        k=k,
+        n_blocks=N_BLOCKS,
+        d_block=width,
+        dropout=0.1,
+        numeric_embedding=numeric_embeddings("piecewise", numeric.numpy(), d_embedding=D_EMBEDDING, n_bins=N_BINS),
+    )
+    if task == "regression":
+        target = torch.randn(batch, 1, generator=generator)
+    else:
+        target = torch.randint(0, max(n_outputs, 2), (batch,), generator=generator)
+    loss = HeadsLoss(make_loss(task, "auto" if task != "regression" else "squared_error"))
+    step_s = seconds_per_step(net, loss, (numeric, categorical), target, n_jobs=ctx.n_jobs)
+    measured[(width, k)] = step_s * math.ceil(max(rows, 1) / batch)
+    return measured[(width, k)]
+
+
 def cpu_size(ctx: FitContext) -> dict[str, int]:
-    """Width, heads and batch size for a CPU: the paper's sizes shrunk until an epoch over the training rows
-    costs at most about ``2 s`` per core, so that tens of epochs fit a family's share of a minute's budget.
+    """Width, heads and batch size for a CPU when no probe was run (an estimator built outside a benchmark):
+    the paper's sizes shrunk until an epoch over the training rows costs at most about ``2 s`` per core, by
+    a fixed estimate of the CPU's speed (:data:`CPU_MACS_PER_SECOND`).
 
     >>> from advisor.profiling import DatasetProfile
     >>> small = DatasetProfile.from_summary(rows=1_000, features=10, task="binary")
     >>> large = DatasetProfile.from_summary(rows=1_000_000, features=50, task="binary")
     >>> cpu_size(FitContext("binary", small)), cpu_size(FitContext("binary", large))
-    ({'hidden_size': 512, 'k': 32, 'batch_size': 256}, {'hidden_size': 64, 'k': 8, 'batch_size': 1024})
+    ({'hidden_size': 256, 'k': 32, 'batch_size': 256}, {'hidden_size': 64, 'k': 8, 'batch_size': 1024})
     """
     rows = max(ctx.profile.rows, 1)
-    features = max(ctx.profile.features, 1)
-    for width, k in ((512, 32), (256, 32), (256, 16), (128, 16), (128, 8), (64, 8)):
-        macs = rows * k * (features * 16 * width + width * width)
-        if macs <= 2.0 * CPU_MACS_PER_SECOND * max(ctx.n_jobs, 1):
-            return {"hidden_size": width, "k": k, "batch_size": 256 if rows < 20_000 else 512}
-    return {"hidden_size": 64, "k": 8, "batch_size": 1024}
+    for width, k in CPU_SIZES:
+        if rows * _macs(ctx, width, k) <= 2.0 * CPU_MACS_PER_SECOND * max(ctx.n_jobs, 1):
+            return {"hidden_size": width, "k": k, "batch_size": batch_size_for(rows)}
+    return {"hidden_size": CPU_SIZES[-1][0], "k": CPU_SIZES[-1][1], "batch_size": batch_size_for(rows)}
 
 
 def search_space(trial: optuna.Trial, ctx: FitContext) -> dict[str, Any]:
@@ -216,9 +331,13 @@ def build(params: dict[str, Any], ctx: FitContext) -> TabMClassifier | TabMRegre
 
 
 def _size(ctx: FitContext) -> dict[str, int]:
+    """The sizes chosen for this run (``ctx.sizing``, from :func:`size`), else the paper's on a GPU and the
+    fixed CPU estimate (:func:`cpu_size`) on a CPU."""
+    if ctx.sizing:
+        return {key: int(ctx.sizing[key]) for key in ("hidden_size", "k", "batch_size")}
     if ctx.device == "cpu":
         return cpu_size(ctx)
-    return {"hidden_size": 512, "k": 32, "batch_size": family_recipe(ctx, "tabm").batch_size}
+    return {"hidden_size": PAPER_SIZE[0], "k": PAPER_SIZE[1], "batch_size": family_recipe(ctx, "tabm").batch_size}
 
 
 def _fixed(ctx: FitContext) -> dict[str, Any]:
@@ -233,5 +352,10 @@ def _maybe_zero(trial: optuna.Trial, name: str, low: float, high: float, *, log:
 
 
 SPEC = ModelSpec(
-    "TabM (k MLPs in one, piecewise-linear embeddings)", search_space, default_params, build, steps="epochs"
+    "TabM (k MLPs in one, piecewise-linear embeddings)",
+    search_space,
+    default_params,
+    build,
+    steps="epochs",
+    size=size,
 )

@@ -22,6 +22,7 @@ __all__ = [
     "batch_slices",
     "make_optimizer",
     "make_schedule",
+    "mixed_precision",
     "predict_outputs",
     "resolve_device",
 ]
@@ -70,6 +71,14 @@ class TensorTable:
 
     def rows(self, index: torch.Tensor | slice) -> TensorTable:
         return TensorTable(self.numeric[index], self.categorical[index])
+
+
+def mixed_precision(device: str) -> torch.dtype | None:
+    """The dtype networks train in under ``torch.autocast`` on ``device``: bfloat16 on a CUDA GPU that supports
+    it (as the TabM paper trains; no loss scaling needed), else None (full precision: CPUs, MPS)."""
+    if not str(device).startswith("cuda") or not torch.cuda.is_available():
+        return None
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
 
 
 def batch_slices(n: int, batch_size: int) -> Iterator[slice]:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from advisor.errors import InvalidArgumentError
-from advisor.models.torch.base import _threads
+from advisor.models.torch.base import torch_threads
 from advisor.models.torch.training import resolve_device
 from advisor.models.vision.images import as_images, resize, to_tensor
 from advisor.models.vision.images import pixel_scale as largest_pixel
@@ -185,7 +185,7 @@ class ImageEncoder:
         network = shared_network(self.device)
         device = next(network.parameters()).device
         out = np.empty((len(images), DIM), dtype=np.float32)
-        with _threads(self.n_jobs), torch.inference_mode():
+        with torch_threads(self.n_jobs), torch.inference_mode():
             for start in range(0, len(images), self.batch_size):
                 stop = min(start + self.batch_size, len(images))
                 batch = normalize(resize(to_tensor(images, slice(start, stop), scale), (self.size, self.size)))

@@ -21,7 +21,7 @@ from advisor.models.torch.loop import (
 )
 from advisor.models.torch.losses import make_loss, validation_loss
 from advisor.models.torch.modules import TabularMLP
-from advisor.models.torch.training import TensorTable, make_optimizer, make_schedule, predict_outputs
+from advisor.models.torch.training import TensorTable, make_optimizer, make_schedule, mixed_precision, predict_outputs
 
 
 def _problem(n: int = 200, seed: int = 0) -> tuple[TensorTable, torch.Tensor]:
@@ -202,3 +202,24 @@ def test_gradient_clipping_bounds_each_step() -> None:
         return float((after - before).norm())
 
     assert step(0.5) <= 0.5 + 1e-4 < 1e3 < step(None)
+
+
+def test_mixed_precision_runs_the_forward_pass_in_the_lower_precision_and_still_learns():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    x = torch.randn(256, 4)
+    y = x[:, :1] * 2 - x[:, 1:2]
+    dtypes: list[torch.dtype] = []
+    net[0].register_forward_hook(lambda module, inputs, output: dtypes.append(output.dtype))
+    loop = TrainingLoop(
+        net,
+        torch.optim.Adam(net.parameters(), lr=0.01),
+        batch_size=32,
+        max_epochs=30,
+        generator=torch.Generator().manual_seed(0),
+        precision=torch.bfloat16,
+    )
+    history = loop.fit(256, lambda rows: ((x[rows],), y[rows]), torch.nn.functional.mse_loss)
+    assert set(dtypes) == {torch.bfloat16}
+    assert history.records[-1]["train_loss"] < 0.2 * history.records[0]["train_loss"]
+    assert mixed_precision("cpu") is None  # full precision off a CUDA GPU

@@ -14,6 +14,7 @@ from sklearn.metrics import r2_score
 from advisor.errors import InvalidArgumentError
 from advisor.families import get_family
 from advisor.models.spec import FitContext
+from advisor.models.torch import tabm
 from advisor.models.torch.embeddings import numeric_embeddings, quantile_bins
 from advisor.models.torch.encoding import TabularEncoder
 from advisor.models.torch.mlp import MLPClassifier
@@ -188,3 +189,30 @@ def test_a_trials_sampled_parameters_give_back_the_estimator_it_trained():
     assert replayed == trained and replayed["weight_decay"] == 0.0 and "use_weight_decay" not in replayed
     assert replayed["class_weight"] == "balanced" and replayed["max_epochs"] > 0
     assert SPEC.estimator_params({"k": 3}, ctx) == {"k": 3}
+
+
+def test_a_probe_sizes_tabm_for_the_time_it_has_and_says_why():
+    """More time buys a larger TabM; the choice records the measured seconds per epoch and why; a time no size
+    fits says what a fair run needs; on a GPU or without a budget the paper's sizes."""
+    profile = DatasetProfile.from_summary(rows=20_000, features=12, task="binary")
+    ctx = FitContext("binary", profile, n_jobs=1)
+    short, long = tabm.size(ctx, 0.5, 20_000), tabm.size(ctx, 600.0, 20_000)
+    assert short["hidden_size"] * short["k"] < long["hidden_size"] * long["k"]
+    assert long["epoch_s"] * tabm.TARGET_EPOCHS <= 600.0 and "sized for this CPU" in long["why"]
+    assert "give it at least" in short["why"] and (short["hidden_size"], short["k"]) == tabm.CPU_SIZES[-1]
+    needed = float(short["why"].split("give it at least ")[1].split("s")[0].replace(",", ""))
+    assert needed == pytest.approx(tabm.TARGET_EPOCHS * short["epoch_s"], rel=0.05)
+    assert tabm.size(FitContext("binary", profile, device="cuda"), 10.0, 20_000)["hidden_size"] == 512
+    assert tabm.size(ctx, None, 20_000)["k"] == 32
+
+
+def test_the_chosen_size_is_what_every_trial_and_a_refit_build():
+    profile = DatasetProfile.from_summary(rows=3_000, features=10, task="binary")
+    sizing = {"hidden_size": 96, "k": 4, "batch_size": 128, "why": "test"}
+    ctx = FitContext("binary", profile, sizing=sizing)
+    default = SPEC.default_params(ctx)
+    assert (default["hidden_size"], default["k"], default["batch_size"]) == (96, 4, 128)
+    trial = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0)).ask()
+    params = SPEC.search_space(trial, ctx)
+    assert params["k"] == 4 and params["batch_size"] == 128 and params["hidden_size"] <= 96
+    assert SPEC.estimator_params(trial.params, ctx)["k"] == 4
