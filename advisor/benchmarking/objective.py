@@ -53,6 +53,8 @@ def warmup_steps(spec: ModelSpec) -> int:
 #: Single-row predictions timed per trial (final models get 50).
 TRIAL_PROBE_ROWS = 5
 FINAL_PROBE_ROWS = 30
+#: Seconds at most spent timing a final model's predictions (less when the budget is short: the runner's choice).
+FINAL_PROBE_S = 1.5
 
 
 @dataclass
@@ -339,13 +341,24 @@ def metrics_of(values: np.ndarray, y: np.ndarray, data: PreparedData) -> dict[st
 
 
 def probe_costs(
-    est: Any, fit_cost: FitCost, X: pd.DataFrame, ctx: FitContext, clock: ModelClock, n_single: int
+    est: Any,
+    fit_cost: FitCost,
+    X: pd.DataFrame,
+    ctx: FitContext,
+    clock: ModelClock,
+    n_single: int,
+    time_limit_s: float = FINAL_PROBE_S,
 ) -> dict[str, Any]:
-    """Inference and size costs; trials get a light probe, final models a full one."""
+    """Inference and size costs; trials get a light probe (0.25 s at most), final models a full one
+    (``time_limit_s`` at most)."""
     start = time.perf_counter()
     light = n_single <= TRIAL_PROBE_ROWS
     inference = measure_inference(
-        est.predict, X, n_single=n_single, max_batch_rows=500 if light else 2_000, time_limit_s=0.25 if light else 1.5
+        est.predict,
+        X,
+        n_single=n_single,
+        max_batch_rows=500 if light else 2_000,
+        time_limit_s=0.25 if light else time_limit_s,
     )
     clock.add(time.perf_counter() - start)
     size = None if light else model_size_bytes(est)  # pickling a trial's model (a forest) can take seconds
@@ -392,11 +405,18 @@ def fit_final(
 
 
 def score_final(
-    est: Any, fit_cost: FitCost, ctx: FitContext, data: PreparedData, clock: ModelClock, price_per_hour: float | None
+    est: Any,
+    fit_cost: FitCost,
+    ctx: FitContext,
+    data: PreparedData,
+    clock: ModelClock,
+    price_per_hour: float | None,
+    probe_s: float = FINAL_PROBE_S,
 ) -> tuple[dict[str, float], dict[str, Any], np.ndarray]:
-    """Score a final model once on the test rows and measure its costs; also return its test predictions."""
+    """Score a final model once on the test rows and measure its costs (timing its predictions for at most
+    ``probe_s`` seconds); also return its test predictions."""
     X_te, y_te = data.rows(data.splits.test)
     _, test_metrics, values = score_model(est, X_te, y_te, data, clock)
-    costs = probe_costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS)
+    costs = probe_costs(est, fit_cost, X_te, ctx, clock, n_single=FINAL_PROBE_ROWS, time_limit_s=probe_s)
     costs["money"] = money(fit_cost.wall_s, price_per_hour)
     return test_metrics, costs, values

@@ -3,9 +3,9 @@
 A budget of ``seconds`` is a promise: the call (loading, search, refits, the ensemble, the model refit for
 deployment, saving) ends within it. :class:`TimePolicy` turns the promise into deadlines:
 
-- the **search** of all families ends at ``end - reserve`` (``reserve``: bookkeeping and saving, the
-  deep-vs-classical bootstrap over the test rows, and the time the model for deployment needs to be refit on
-  all rows, as estimated so far);
+- the **search** of all families ends at ``end - reserve`` (``reserve``: bookkeeping and saving, scoring the
+  last family's final model on the test rows, the deep-vs-classical bootstrap over them, and the time the
+  model for deployment needs to be refit on all rows, as estimated so far);
 - each family gets a **window**, its share of what is left among the families still to run;
 - a family's **first trial** (its good default) may take up to half its window (a network's, most of it: its
   early-stopped model is kept when no refit fits), or a small share of the budget, so that a slow first trial
@@ -46,7 +46,8 @@ FIRST_TRIAL_WINDOW_SHARE = 0.5
 ESTIMATE_MARGIN = 1.2
 #: The deployment refit may hold back at most this share of the budget from the search.
 DEPLOY_RESERVE_MAX_SHARE = 0.25
-#: The end of the call (the deep-vs-classical bootstrap over the test rows) may hold back at most this share.
+#: The end of the search's last family (scoring its final model on the test rows, saving it) and of the call (the
+#: deep-vs-classical bootstrap over the test rows) may hold back at most this share of the budget.
 FINISH_RESERVE_MAX_SHARE = 0.10
 #: A family's refit may run past its window by at most this share of the budget (later families' windows
 #: shrink by as much); a longer one is done on fewer rows.
@@ -73,6 +74,7 @@ class TimePolicy:
     t0: float = field(default_factory=time.monotonic)
     deploy_estimate_s: float = 0.0  # set by the runner as the expected deployment refit changes
     finish_estimate_s: float = 0.0  # set by the runner: the deep-vs-classical bootstrap's expected time
+    scoring_estimate_s: float = 0.0  # set by the runner: the longest scoring and saving of a final model so far
 
     # ------------------------------------------------------------------ fixed points
     @property
@@ -87,7 +89,10 @@ class TimePolicy:
             return 0.0
         base = min(max(RESERVE_SHARE * self.seconds, RESERVE_MIN_S), RESERVE_MAX_S)
         deploy = ESTIMATE_MARGIN * self.deploy_estimate_s  # one that cannot fit is not held back for
-        finish = min(ESTIMATE_MARGIN * self.finish_estimate_s, FINISH_RESERVE_MAX_SHARE * self.seconds)
+        finish = min(
+            ESTIMATE_MARGIN * (self.finish_estimate_s + self.scoring_estimate_s),
+            FINISH_RESERVE_MAX_SHARE * self.seconds,
+        )
         return base + finish + (deploy if deploy <= DEPLOY_RESERVE_MAX_SHARE * self.seconds else 0.0)
 
     @property

@@ -14,6 +14,7 @@ from advisor.benchmarking.comparison import MAX_ROWS as BOOTSTRAP_ROWS
 from advisor.benchmarking.comparison import MIN_RESAMPLES
 from advisor.benchmarking.costs import FitCost, measure_inference, money
 from advisor.benchmarking.objective import (
+    FINAL_PROBE_S,
     PRUNER_STARTUP_TRIALS,
     PreparedData,
     TrialOutcome,
@@ -42,6 +43,8 @@ NETWORK_FIRST_TRIAL_SHARE = 0.85
 FAIR_EPOCHS = 20
 #: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
 RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
+#: The shortest latency probe of a final model (a few single-row predictions).
+MIN_PROBE_S = 0.1
 
 
 class SearchSteps(RunState):
@@ -212,7 +215,10 @@ class SearchSteps(RunState):
                     spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows
                 )
                 trained_on, n_rows = _rows_text(len(rows), len(self.splits.train_val)), len(rows)
-            test_metrics, costs, test_values = score_final(est, fit_cost, ctx, data, self.clock, self.price_per_hour)
+            scoring = time.monotonic()
+            test_metrics, costs, test_values = score_final(
+                est, fit_cost, ctx, data, self.clock, self.price_per_hour, self._probe_s()
+            )
         except Exception as exc:  # the refit itself failed: report it, keep the search results
             self.skipped[name] = f"final refit failed: {type(exc).__name__}: {exc}"[:300]
             return
@@ -221,6 +227,7 @@ class SearchSteps(RunState):
         model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata, self.form)
         costs = self._end_to_end_costs(model, view, costs)
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
+        self.policy.scoring_estimate_s = max(self.policy.scoring_estimate_s, time.monotonic() - scoring)
         result = self._family_result(
             name,
             best,
@@ -250,6 +257,12 @@ class SearchSteps(RunState):
             return rows, False
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
         return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
+
+    def _probe_s(self) -> float:
+        """Seconds a final model's latency probe may take: RAW_PROBE_SHARE of the budget, within bounds."""
+        if self.policy.seconds is None:
+            return FINAL_PROBE_S
+        return min(FINAL_PROBE_S, max(MIN_PROBE_S, RAW_PROBE_SHARE * self.policy.seconds))
 
     def _estimate_finish(self, test_values: np.ndarray) -> None:
         """Time one scoring of the test rows (at most the bootstrap's pool) once: the deep-vs-classical bootstrap
