@@ -427,7 +427,8 @@ class XGBoostRegressor(_BoostingRegressor, _XGBoost):
 
 
 # ---------------------------------------------------------------------------------------- specs
-def _class_weight(ctx: FitContext) -> str | None:
+def class_weight_of(ctx: FitContext) -> str | None:
+    """The boosting estimators' ``class_weight`` for this context: 'balanced' when the rules ask for it."""
     return "balanced" if ctx.is_classification and ctx.class_weight else None
 
 
@@ -464,7 +465,7 @@ def _build(classifier: type[B], regressor: type[B], params: dict[str, Any], ctx:
     """Up to MAX_ROUNDS rounds (early stopping picks how many), class weights from the context, its placement."""
     params = {"n_estimators": MAX_ROUNDS, **params, **ctx.placement(device=False), **extra}
     if ctx.is_classification:
-        return classifier(**params, class_weight=_class_weight(ctx))
+        return classifier(**params, class_weight=class_weight_of(ctx))
     return regressor(**params)
 
 

@@ -174,6 +174,27 @@ def _deadline_only(progress: Progress) -> Progress:
     return lambda step, value: bool(progress(step, math.nan))
 
 
+#: The hybrid's parameters handed to its autoencoder (its name there: the hybrid's) and to LightGBM (same names).
+_AUTOENCODER_PARAMS = {
+    "code_size": "code_size",
+    "hidden_size": "ae_hidden_size",
+    "noise": "ae_noise",
+    "learning_rate": "ae_learning_rate",
+    "max_epochs": "ae_max_epochs",
+}
+_LIGHTGBM_PARAMS = (
+    "n_estimators",
+    "learning_rate",
+    "num_leaves",
+    "min_child_samples",
+    "subsample",
+    "colsample_bytree",
+    "reg_alpha",
+    "reg_lambda",
+    "early_stopping_rounds",
+)
+
+
 @estimator_params
 class _AutoencoderGBM(TabularInputTags, BaseEstimator):
     """An autoencoder's code of the numeric columns, then LightGBM (parameters: the autoencoder's with an
@@ -204,32 +225,13 @@ class _AutoencoderGBM(TabularInputTags, BaseEstimator):
     def fit(self, X: Any, y: Any, eval_set: EvalSet | None = None, progress: Progress | None = None) -> Any:
         """Train the autoencoder on X (early-stopped on eval_set's X), then LightGBM on the code (eval_set's
         code for early stopping and ``progress``: the validation loss per round)."""
-        self.features_ = AutoencoderFeatures(
-            code_size=int(self.code_size),
-            hidden_size=int(self.ae_hidden_size),
-            noise=float(self.ae_noise),
-            learning_rate=float(self.ae_learning_rate),
-            max_epochs=int(self.ae_max_epochs),
-            device=self.device,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-        ).fit(X, eval_set=eval_set, progress=progress)
+        shared = {name: getattr(self, name) for name in ("device", "n_jobs", "random_state")}
+        autoencoder = {name: getattr(self, own) for name, own in _AUTOENCODER_PARAMS.items()}
+        self.features_ = AutoencoderFeatures(**autoencoder, **shared).fit(X, eval_set=eval_set, progress=progress)
         boosting = gbm.LightGBMClassifier if self._classifier else gbm.LightGBMRegressor
+        lightgbm = {name: getattr(self, name) for name in _LIGHTGBM_PARAMS}
         extra = {"class_weight": self.class_weight} if self._classifier else {}
-        self.gbm_ = boosting(
-            n_estimators=int(self.n_estimators),
-            learning_rate=float(self.learning_rate),
-            num_leaves=int(self.num_leaves),
-            min_child_samples=int(self.min_child_samples),
-            subsample=float(self.subsample),
-            colsample_bytree=float(self.colsample_bytree),
-            reg_alpha=float(self.reg_alpha),
-            reg_lambda=float(self.reg_lambda),
-            early_stopping_rounds=self.early_stopping_rounds,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-            **extra,
-        )
+        self.gbm_ = boosting(**lightgbm, n_jobs=self.n_jobs, random_state=self.random_state, **extra)
         valid = None if eval_set is None else (self._features(eval_set[0]), eval_set[1])
         self.gbm_.fit(self._features(X), y, eval_set=valid, progress=progress)
         self.best_iteration_ = self.gbm_.best_iteration_
@@ -305,7 +307,7 @@ def build(params: dict[str, Any], ctx: FitContext) -> _AutoencoderGBM:
     """An unfitted hybrid (classifier or regressor by ``ctx.task``), class weights from the context."""
     placed = {"n_estimators": gbm.MAX_ROUNDS, **params, **ctx.placement()}
     if ctx.is_classification:
-        return AutoencoderGBMClassifier(**placed, class_weight="balanced" if ctx.class_weight else None)
+        return AutoencoderGBMClassifier(**placed, class_weight=gbm.class_weight_of(ctx))
     return AutoencoderGBMRegressor(**placed)
 
 

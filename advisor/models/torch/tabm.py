@@ -333,8 +333,9 @@ def build(params: dict[str, Any], ctx: FitContext) -> TabMClassifier | TabMRegre
 def _size(ctx: FitContext) -> dict[str, int]:
     """The sizes chosen for this run (``ctx.sizing``, from :func:`size`), else the paper's on a GPU and the
     fixed CPU estimate (:func:`cpu_size`) on a CPU."""
-    if ctx.sizing:
-        return {key: int(ctx.sizing[key]) for key in ("hidden_size", "k", "batch_size")}
+    keys = ("hidden_size", "k", "batch_size")
+    if ctx.sizing and all(key in ctx.sizing for key in keys):
+        return {key: int(ctx.sizing[key]) for key in keys}
     if ctx.device == "cpu":
         return cpu_size(ctx)
     return {"hidden_size": PAPER_SIZE[0], "k": PAPER_SIZE[1], "batch_size": family_recipe(ctx, "tabm").batch_size}
