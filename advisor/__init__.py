@@ -25,6 +25,8 @@ _EXPORTS = {
     "recommend": "advisor.api",
     "benchmark": "advisor.api",
     "benchmark_suite": "advisor.suite.runner",
+    "learning_curve": "advisor.curve",
+    "LearningCurve": "advisor.curve",
     "load_model": "advisor.api",
     "refit": "advisor.api",
     "register_family": "advisor.families",
@@ -54,6 +56,7 @@ __all__ = [
     "Dataset",
     "DatasetProfile",
     "Family",
+    "LearningCurve",
     "Modality",
     "ModelConfig",
     "Recommendation",
@@ -70,6 +73,7 @@ __all__ = [
     "estimators",
     "families",
     "hardware",
+    "learning_curve",
     "load",
     "load_model",
     "metrics",
@@ -105,6 +109,7 @@ if TYPE_CHECKING:
     from advisor.api import benchmark, load, load_model, profile, recommend, refit, trials_dashboard
     from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.benchmarking.config import ModelConfig
+    from advisor.curve import LearningCurve, learning_curve
     from advisor.data import Dataset, Modality
     from advisor.estimators import AdvisorClassifier, AdvisorRegressor
     from advisor.families import Family, register_family

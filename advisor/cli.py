@@ -5,6 +5,7 @@ advisor recommend data.csv --target churn --interpretable --json
 advisor profile ratings.csv --target stars --task regression        # state the task when it could be read either way
 advisor benchmark data.csv --target churn --budget 60 --metric f1   # leaderboard, verdict and choice by F1
 advisor benchmark --suite suite.yaml --jobs 2 --out runs/suite     # many datasets, with reports
+advisor curve data.csv --target churn --budget 300                 # would more data change the answer?
 advisor trials advisor-runs/churn                                   # its trials in optuna-dashboard
 advisor datasets
 """
@@ -168,6 +169,15 @@ def recommend(
         float | None, typer.Option(help="Single-prediction latency budget in milliseconds.", min=0.001)
     ] = None,
     compute: Annotated[Level, typer.Option(help="Compute budget for training.")] = Level.medium,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds you will give the benchmark: 15 minutes or less reads a table's deep-vs-GBDT odds from "
+            "small-budget measurements (docs/odds.md).",
+            min=1.0,
+            show_default=False,
+        ),
+    ] = None,
     task: TaskOpt = None,
     metric: MetricOpt = None,
     as_json: JsonOpt = False,
@@ -185,6 +195,7 @@ def recommend(
         deploy_urgency=urgency.value,
         latency_ms=latency_ms,
         compute_budget=compute.value,
+        time_budget_s=time_budget,
     )
     dataset = _load(path, target, modality, drop_empty_columns, propose=True, task=task, metric=metric)
     rec = run_recommend(dataset, constraints)
@@ -411,6 +422,79 @@ def _run_suite(
         raise typer.Exit(1 if any(d.error_kind == "bug" for d in result.failed) else 2)
 
 
+@app.command()
+def curve(
+    path: PathArg,
+    target: TargetOpt = None,
+    budget: Annotated[
+        float, typer.Option(help="Wall-clock budget in seconds for the whole curve (every size's benchmark).", min=10.0)
+    ] = 180.0,
+    families: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated families to measure (default: the best GBDT and the best network)."),
+    ] = None,
+    sizes: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated training sizes in rows, at least five (default: five, doubling up to "
+            "the rows left after a 20% test split)."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Folder for curve.json, curve.html and each size's run (default: advisor-runs/<dataset>-curve).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for the test split, subsamples and models.")] = 0,
+    modality: ModalityOpt = None,
+    task: TaskOpt = None,
+    metric: MetricOpt = None,
+    as_json: JsonOpt = False,
+    drop_empty_columns: DropOpt = False,
+) -> None:
+    """Data-size what-if: measure the best GBDT and the best network on growing stratified subsamples (the
+    same test rows for all), fit a power law to each, and say at how many rows the network is expected to
+    overtake the trees, or that it is not expected to within 10x the data. Writes curve.json and an HTML
+    report with the chart."""
+    from pathlib import Path
+
+    from advisor.curve import CURVE_FILE, CURVE_REPORT, learning_curve
+    from advisor.errors import InvalidArgumentError
+    from advisor.reporting.curve_html import render_curve_html
+
+    start = time.monotonic()
+    dataset = _load(path, target, modality, drop_empty_columns, propose=True, task=task, metric=metric)
+    try:
+        chosen_sizes = [int(v.replace("_", "")) for v in sizes.split(",")] if sizes else None
+    except ValueError:
+        raise InvalidArgumentError(
+            f"--sizes {sizes!r} is not a list of whole numbers.", "Pass e.g. --sizes 500,1000,2000,4000,8000."
+        ) from None
+    folder = Path(out_dir or Path("advisor-runs") / f"{dataset.name}-curve")
+    folder.mkdir(parents=True, exist_ok=True)
+    with _steps_display("curve", as_json) as on_progress:
+        result = learning_curve(
+            dataset,
+            families=[f.strip() for f in families.split(",")] if families else None,
+            sizes=chosen_sizes,
+            budget=max(budget - (time.monotonic() - start), 1.0),
+            seed=seed,
+            run_dir=folder / "runs",
+            on_progress=on_progress,
+        )
+    result.save(folder / CURVE_FILE)
+    (folder / CURVE_REPORT).write_text(render_curve_html(result), encoding="utf-8")
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from advisor.reporting.console import render_curve
+
+    out.print(render_curve(result))
+    out.print(f"Report: {folder / CURVE_REPORT}  (data: {folder / CURVE_FILE})")
+
+
 @app.command("refit")
 def refit_command(
     config: Annotated[
@@ -589,20 +673,23 @@ def _with_proposed_target(
 
 
 @contextmanager
+def _bar(steps: bool = False) -> Iterator[Any]:
+    """A rich progress bar on stderr: description, bar, (steps done of all,) status text, elapsed time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    count = [MofNCompleteColumn()] if steps else []
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), *count, TextColumn("{task.fields[status]}")]
+    with Progress(*columns, TimeElapsedColumn(), console=err, transient=False) as bar:
+        yield bar
+
+
+@contextmanager
 def _progress_display(budget: float | None, quiet: bool) -> Iterator[Callable[[Any], None] | None]:
     """A live progress bar on stderr: trials done, best validation loss per family, time left."""
     if quiet:
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=err, transient=False) as bar:
+    with _bar() as bar:
         task = bar.add_task("benchmark", total=budget or 1.0, status="starting")
 
         def update(event: Any) -> None:
@@ -617,6 +704,21 @@ def _progress_display(budget: float | None, quiet: bool) -> Iterator[Callable[[A
 
         yield update
         bar.update(task, completed=budget or 1.0)
+
+
+@contextmanager
+def _steps_display(label: str, quiet: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar over a known number of steps, on stderr."""
+    if quiet:
+        yield None
+        return
+    with _bar(steps=True) as bar:
+        task = bar.add_task(label, total=None, status="starting")
+
+        def update(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total, status=message)
+
+        yield update
 
 
 def _print_json(data: dict[str, Any]) -> None:

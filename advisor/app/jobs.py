@@ -66,7 +66,9 @@ class JobSpec:
     ``Recommendation.to_dict()`` the page showed (its plan decides the families), or ``None`` for the
     default one. ``task`` and ``metric`` are what the user stated (``None``: detected, the plan's);
     ``refit_full`` refits the chosen model on all rows before saving it as ``models/best.pkl``; ``sampler`` and
-    ``pruner`` name the Optuna sampler and pruner (``None``: TPE and median).
+    ``pruner`` name the Optuna sampler and pruner (``None``: TPE and median). ``kind`` is ``benchmark``, or
+    ``curve`` for a learning curve (:func:`advisor.learning_curve` within ``seconds``; ``curve.json`` and
+    ``curve.html`` land in the run folder).
     """
 
     source: str
@@ -84,6 +86,7 @@ class JobSpec:
     refit_full: bool = True
     sampler: str | None = None
     pruner: str | None = None
+    kind: str = "benchmark"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,8 +5,9 @@ Started by :func:`advisor.app.jobs.start_job` as ``python -m advisor.app_worker 
 ``result.json`` and the models into the run folder), and appends every progress event to
 ``RUN_DIR/progress.jsonl``. Then it writes the HTML / Markdown / JSON reports into ``RUN_DIR/reports``
 and only then passes on the runner's ``done`` event, so the page finds a finished run with its reports.
-Bad input ends it with an ``error`` line holding the problem and the fix; a bug also prints its traceback
-to ``worker.log``.
+A ``curve`` job (``JobSpec.kind``) measures a learning curve instead and writes ``curve.json`` and
+``curve.html``. Bad input ends it with an ``error`` line holding the problem and the fix; a bug also prints
+its traceback to ``worker.log``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         spec = read_spec(run_dir)
+        if spec.kind == "curve":
+            run_curve(spec, run_dir)
+            return 0
         result = run(spec, on_progress)
         _write_reports(result, run_dir)
         for data in held:
@@ -113,6 +117,26 @@ def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
         sampler=spec.sampler,
         pruner=spec.pruner,
     )
+
+
+def run_curve(spec: JobSpec, run_dir: Path) -> None:
+    """Measure a learning curve as ``spec`` says; progress lines say which size is being measured, then
+    ``curve.json`` and ``curve.html`` are written and the ``done`` line says the answer."""
+    from advisor.api import load
+    from advisor.curve import CURVE_FILE, CURVE_REPORT, learning_curve
+    from advisor.reporting.curve_html import render_curve_html
+
+    dataset = load(spec.source, target=spec.target, modality=spec.modality, max_bytes=spec.max_bytes,
+                   task=spec.task, metric=spec.metric)  # fmt: skip
+
+    def on_progress(done: int, total: int, message: str) -> None:
+        append_event(run_dir, {"phase": "curve", "done": done, "total": total, "message": message})
+
+    curve = learning_curve(dataset, budget=spec.seconds or 180.0, seed=spec.seed, run_dir=run_dir / "runs",
+                           on_progress=on_progress)  # fmt: skip
+    curve.save(run_dir / CURVE_FILE)
+    (run_dir / CURVE_REPORT).write_text(render_curve_html(curve), encoding="utf-8")
+    append_event(run_dir, {"phase": "done", "message": curve.summary})
 
 
 def _write_reports(result: BenchmarkResult, run_dir: Path) -> None:

@@ -170,3 +170,21 @@ def _with_summary(r: DeepVsClassical, deep: Side, classical: Side) -> DeepVsClas
 def _seconds(value: float) -> str:
     """Seconds to two significant figures (a boosted model may train in 0.04s, a network in 40s)."""
     return f"{value:.2g}s" if value < 10 else f"{value:.0f}s"
+
+
+def odds_check(odds: Any, comparison: DeepVsClassical | None) -> str | None:
+    """A sentence on whether the rules' odds (:class:`advisor.rules.odds.DeepOdds`) called the measured side."""
+    if odds is None or comparison is None:
+        return None
+    side = "a network" if odds.p_deep > 0.5 else "boosted trees"
+    measured = {"deep": "the network won", "classical": "the classical model won", "too_close": "too close to call"}
+    if comparison.call == "too_close":
+        outcome = "the measurement cannot tell the sides apart, so the odds were not contradicted"
+    elif (comparison.call == "deep") == (odds.p_deep > 0.5):
+        outcome = "the odds called the winning side"
+    else:
+        outcome = "the odds backed the losing side: the measurement wins"
+    return (
+        f"Odds before measuring: {odds.p_deep:.0%} that the best network beats the best boosted trees "
+        f"(favouring {side}); measured: {measured[comparison.call]}: {outcome}."
+    )

@@ -20,7 +20,14 @@ import numpy as np
 import optuna
 
 from advisor.benchmarking.budget import Budget
-from advisor.benchmarking.comparison import TIME_LIMIT_S, TIME_LIMIT_SHARE, DeepVsClassical, Side, compare_sides
+from advisor.benchmarking.comparison import (
+    TIME_LIMIT_S,
+    TIME_LIMIT_SHARE,
+    DeepVsClassical,
+    Side,
+    compare_sides,
+    odds_check,
+)
 from advisor.benchmarking.deploy import BEST_MODEL, DeploySteps
 from advisor.benchmarking.ensemble_step import EnsembleSteps
 from advisor.benchmarking.objective import metrics_of
@@ -153,6 +160,10 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
         ]
         self.writer.flush()
         trials = tuple(trial_records(self.storage, [n for n in planned if n in self.shares], self.studies))
+        comparison = self.deep_vs_classical()
+        checked = odds_check(self.rec.odds, comparison)
+        if checked is not None:
+            self.notes.append(checked)
         result = BenchmarkResult(
             dataset=self.dataset.name,
             task=self.task,
@@ -172,7 +183,7 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             families=tuple(fams),
             trials=trials,
             verdict=verdict(tuple(fams), self.rec.families, self.metric, self.higher_is_better),
-            comparison=self.deep_vs_classical(),
+            comparison=comparison,
             recommendation=plain(self.rec.to_dict()),
             price_per_hour=self.price_per_hour,
             notes=tuple(self.notes),

@@ -94,6 +94,17 @@ class Dataset:
             metric=self.metric,
         )
 
+    def take(self, positions: np.ndarray, test_from: int | None = None) -> Dataset:
+        """The rows at ``positions``, in that order; with ``test_from``, rows from that position on are the
+        test split every benchmark of the result keeps (as a UCR ``_TEST`` file is)."""
+        from advisor.data.validate import take_rows
+
+        meta = {k: v for k, v in self.meta.items() if k != "predefined_split"}
+        if test_from is not None:
+            meta["predefined_split"] = {"train": int(test_from), "test": int(len(positions) - test_from)}
+        y = self.y.iloc[np.asarray(positions, dtype=np.int64)].reset_index(drop=True) if self.y is not None else None
+        return dataclasses.replace(self, X=take_rows(self.X, positions), y=y, meta=meta)
+
     def stating(self, task: str | None = None, metric: str | None = None) -> Dataset:
         """This dataset with the user's task and metric (unset ones keep their current value); checks both."""
         from advisor.metrics import resolve_metric

@@ -70,6 +70,16 @@ def subset_rows(X: Any, keep: np.ndarray | None) -> Any:
     return [x for x, k in zip(X, keep, strict=True) if k]
 
 
+def take_rows(X: Any, positions: np.ndarray) -> Any:
+    """The rows of ``X`` (DataFrame, array or list) at ``positions``, in that order."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[positions].reset_index(drop=True)
+    if isinstance(X, np.ndarray):
+        return X[positions]
+    return [X[i] for i in positions]
+
+
 def drop_empty_columns(features: pd.DataFrame, drop: bool, where: str) -> tuple[pd.DataFrame, list[str]]:
     """Find feature columns with no values; raise, or drop them when ``drop`` is true."""
     empty = [str(c) for c in features.columns[features.isna().all().to_numpy()]]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
     from advisor.benchmarking.results import BenchmarkResult
+    from advisor.curve import LearningCurve
 
 __all__ = [
     "KIND_COLORS",
@@ -38,6 +39,7 @@ __all__ = [
     "dataset_figures",
     "history_chart",
     "leaderboard_chart",
+    "learning_curve_chart",
     "pareto_chart",
     "suite_chart",
     "suite_figures",
@@ -247,6 +249,55 @@ def suite_chart(summary: SuiteReport | Sequence[SummaryRow]) -> go.Figure:
     fig.update_xaxes(title_text="regret (winner's test score minus the rules' pick, in each metric's units)")
     fig.update_xaxes(range=[-0.05 * (top or 1.0), (top or 1.0) * 1.9])
     fig.update_yaxes(categoryorder="array", categoryarray=[r.dataset for r in reversed(rows)])
+    return fig
+
+
+def learning_curve_chart(curve: LearningCurve) -> go.Figure:
+    """Test score against training rows (log scale): measured points, each family's fitted power law out to
+    ten times the data with its 80% band, and the expected crossover."""
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from advisor.curve.result import to_score
+
+    fig = _figure(f"Learning curves: {curve.dataset}")
+    largest = max(curve.sizes)
+    grid = np.geomspace(min(curve.sizes), 10 * largest, 60)
+    rng = np.random.default_rng(0)
+    for i, family in enumerate(dict.fromkeys(p.family for p in curve.points)):
+        color = PALETTE[i % len(PALETTE)]
+        measured = curve.scores(family)
+        fig.add_trace(
+            go.Scatter(
+                x=[n for n, _ in measured], y=[s for _, s in measured], mode="markers", name=f"{family} (measured)",
+                marker={"color": color, "size": 9}, legendgroup=family,
+            )
+        )  # fmt: skip
+        law = curve.fits.get(family)
+        if law is None:
+            continue
+        low, high = law.interval(grid, rng)
+        bounds = [to_score(v, curve.metric, curve.higher_is_better) for v in (low, high)]
+        fig.add_trace(
+            go.Scatter(
+                x=np.concatenate([grid, grid[::-1]]), y=np.concatenate([bounds[0], bounds[1][::-1]]), fill="toself",
+                fillcolor=color, opacity=0.15, line={"width": 0}, hoverinfo="skip", showlegend=False,
+                legendgroup=family,
+            )
+        )  # fmt: skip
+        fitted = to_score(law.predict(grid), curve.metric, curve.higher_is_better)
+        fig.add_trace(
+            go.Scatter(
+                x=grid, y=fitted, mode="lines", name=f"{family} (power law, b={law.b:.2f})",
+                line={"color": color, "dash": "dot"}, legendgroup=family,
+            )
+        )  # fmt: skip
+    fig.add_vline(x=largest, line={"color": "#9ca3af", "dash": "dash"}, annotation_text="all rows")
+    cross = curve.crossover
+    if cross is not None and cross.call == "crossover" and cross.rows:
+        fig.add_vline(x=cross.rows, line={"color": KIND_COLORS["deep"]}, annotation_text="expected crossover")
+    fig.update_xaxes(type="log", title_text="training rows (log scale)")
+    fig.update_yaxes(title_text=f"{curve.metric} on the same test rows")
     return fig
 
 

@@ -14,9 +14,17 @@ from advisor.rules.recommendation import Recommendation, TrainingRecipe
 
 if TYPE_CHECKING:
     from advisor.benchmarking.results import BenchmarkResult
+    from advisor.curve import LearningCurve
     from advisor.trials import TrialsDashboard
 
-__all__ = ["ambiguity_warning", "render_benchmark", "render_profile", "render_recommendation", "render_trials"]
+__all__ = [
+    "ambiguity_warning",
+    "render_benchmark",
+    "render_curve",
+    "render_profile",
+    "render_recommendation",
+    "render_trials",
+]
 
 
 def render_profile(p: DatasetProfile) -> RenderableType:
@@ -280,3 +288,22 @@ def render_trials(dashboard: TrialsDashboard) -> RenderableType:
         Text.assemble(("optuna-dashboard: ", "bold"), (dashboard.url, "bold cyan"), "  (Ctrl-C to stop)"),
         table,
     )
+
+
+def render_curve(curve: LearningCurve) -> RenderableType:
+    """The learning curve: measured scores per size and family, the fitted slopes, and the answer."""
+    families = list(dict.fromkeys(p.family for p in curve.points))
+    table = Table(title=f"Learning curve: {curve.dataset} ({curve.metric} on {curve.test_rows:,} test rows)")
+    table.add_column("rows", justify="right")
+    for family in families:
+        law = curve.fits.get(family)
+        table.add_column(f"{family}" + (f"\nb = {law.b:.2f}" if law else ""), justify="right")
+    for n in curve.sizes:
+        cells = []
+        for family in families:
+            point = next((p for p in curve.points if p.family == family and p.rows == n), None)
+            cells.append("-" if point is None or point.score is None else f"{point.score:.4f}")
+        table.add_row(f"{n:,}", *cells)
+    parts: list[RenderableType] = [table, Text(curve.summary, style="bold")]
+    parts += [Text(note, style="yellow") for note in curve.notes]
+    return Group(*parts)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_html"]
 
-_CSS = """
+CSS = """
 :root { --fg:#1f2937; --muted:#6b7280; --line:#e5e7eb; --bg:#f9fafb; --ok:#15803d; --warn:#b45309; --accent:#1d4ed8; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif; color:var(--fg);
@@ -109,7 +109,7 @@ def render_html(report: SuiteReport) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="advisor {escape(report.advisor_version)}">',
             f"<title>{title}</title>",
-            f"<style>{_CSS}</style>",
+            f"<style>{CSS}</style>",
             f'<script type="text/javascript">{get_plotlyjs()}</script>',
             "</head>",
             "<body>",
@@ -157,7 +157,7 @@ def _summary_section(report: SuiteReport, charts: list[Chart]) -> str:
         _table(t.summary_table(report)),
         "<p class=\"note\">Regret: the measured winner's test score minus the rules' pick, in the metric's units "
         "(positive = the winner was better; 0 when the rules were right). Costs are the winner's.</p>",
-        *(_figure(c) for c in charts),
+        *(figure_html(c) for c in charts),
         "</section>",
     ]
     return "\n".join(parts)
@@ -296,7 +296,7 @@ def _table(table: t.Table, sortable: bool = True) -> str:
     return f'<div class="table-wrap">{table_html}</div>{caption}'
 
 
-def _figure(chart: Chart) -> str:
+def figure_html(chart: Chart) -> str:
     """One plotly figure as a div plus its newPlot script (plotly.js itself is in the page head)."""
     height = int(chart.figure.layout.height or 420)
     body = chart.figure.to_html(
@@ -310,7 +310,7 @@ def _figure(chart: Chart) -> str:
 
 
 def _figures(charts: dict[str, Chart], *keys: str) -> list[str]:
-    return [_figure(charts[k]) for k in keys if k in charts]
+    return [figure_html(charts[k]) for k in keys if k in charts]
 
 
 def _id(d: DatasetReport, part: str = "") -> str:

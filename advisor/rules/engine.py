@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.families import Family, applicable
+from advisor.families import Family, Role, applicable
 from advisor.families import families as all_families
 from advisor.hardware import Hardware
 from advisor.profiling.profile import DatasetProfile
 from advisor.rules.constraints import Constraints
 from advisor.rules.facts import facts as build_facts
+from advisor.rules.odds import DeepOdds, deep_odds, odds_models
 from advisor.rules.plan import benchmark_plan, hybrid_options
 from advisor.rules.recipe import recipe_for
 from advisor.rules.recommendation import FiredRule, RankedFamily, Recommendation
@@ -56,6 +57,11 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
     fired = fire(facts)
     families = applicable(profile.modality)
     ranking = rank(families, fired)
+    odds = deep_odds(facts)
+    follow = _odds_rule(odds, ranking, facts) if odds is not None else None
+    if follow is not None:
+        fired.append(follow)
+        ranking = rank(families, fired)
     gpu = bool(facts["gpu"])
     declared = all_families()
     recipes = {
@@ -68,7 +74,7 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
         modality=profile.modality,
         task=profile.task,
         verdict=ranking[0].kind,
-        summary=_summary(ranking, profile),
+        summary=_summary(ranking, profile, odds),
         ranking=ranking,
         fired=tuple(fired),
         recipes=recipes,
@@ -80,17 +86,60 @@ def run_engine(profile: DatasetProfile, hardware: Hardware, constraints: Constra
         gpu=gpu,
         catalog_version=catalog_version(),
         warnings=_warnings(profile),
+        odds=odds,
     )
 
 
-def _summary(ranking: tuple[RankedFamily, ...], profile: DatasetProfile) -> str:
+#: Constraints under which the ranking keeps a network off the top whatever the odds (the rules say why).
+_NO_DEEP_FIRST = {"interpretability": True, "deploy_urgency": "high"}
+
+
+def _odds_rule(odds: DeepOdds, ranking: tuple[RankedFamily, ...], facts: dict[str, Any]) -> FiredRule | None:
+    """The rule that makes the ranking follow the odds: the favoured side's family goes above the other side.
+
+    Favouring networks puts the odds model's network (``deep_family``, else the best-ranked one) first;
+    favouring trees puts the best-ranked boosted trees above every network (a linear model or forest the rules
+    put first stays there). The push is the gap to close plus a margin that grows with the log-odds.
+    """
+    declared = all_families()
+    deep = [r for r in ranking if r.kind == "deep"]
+    gbdt = [r for r in ranking if declared[r.family].role is Role.BOOSTED_TREES]
+    if not deep or not gbdt:
+        return None
+    p = odds.p_deep
+    margin = round(0.2 + abs(math.log(p / (1 - p))) / 2, 3) if 0 < p < 1 else 2.0
+    blocked = [k for k, v in _NO_DEEP_FIRST.items() if facts.get(k) == v]
+    if p > 0.5 and blocked:
+        reason = f"{odds.reason} The ranking still keeps networks off the top: {' and '.join(blocked)} rules them out."
+        return FiredRule("odds.deep_vs_gbdt", "evidence", reason, odds.source, _condition(odds), {})
+    if p > 0.5:
+        pick = next((r for r in deep if r.family == odds.deep_family), deep[0])
+        push = max(0.0, ranking[0].score - pick.score) + margin if ranking[0] is not pick else margin
+    else:
+        pick = gbdt[0]
+        push = max(0.0, deep[0].score - pick.score) + margin
+    return FiredRule(
+        "odds.deep_vs_gbdt", "evidence", odds.reason, odds.source, _condition(odds), {pick.family: round(push, 3)}
+    )
+
+
+def _condition(odds: DeepOdds) -> str:
+    model = next(m for m in odds_models() if m.id == odds.model)
+    return f"modality == tabular and {model.condition} (odds model {model.id})"
+
+
+def _summary(ranking: tuple[RankedFamily, ...], profile: DatasetProfile, odds: DeepOdds | None) -> str:
     top, runner = ranking[0], ranking[1] if len(ranking) > 1 else None
     kind = {"classical": "Classical ML", "deep": "Deep learning", "hybrid": "A hybrid"}[top.kind]
     level = "high" if top.confidence >= 0.5 else "moderate" if top.confidence >= 0.3 else "low"
     tail = f"; runner-up: {runner.label}" if runner else ""
+    chance = ""
+    if odds is not None:
+        call = " (too close to call)" if odds.favours == "too_close" else ""
+        chance = f" Odds that the best network beats the best boosted trees here: {odds.p_deep:.0%}{call}."
     return (
         f"{kind}: start with {top.label} for this {profile.modality} "
-        f"{profile.task or 'data'} ({level} confidence{tail})."
+        f"{profile.task or 'data'} ({level} confidence{tail}).{chance}"
     )
 
 

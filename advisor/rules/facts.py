@@ -39,6 +39,7 @@ FACT_NAMES = frozenset(
         "deploy_urgency",
         "latency_ms",
         "compute_budget",
+        "time_budget_s",
     }
 )
 
@@ -75,4 +76,5 @@ def facts(profile: DatasetProfile, hardware: Hardware, constraints: Constraints)
         "deploy_urgency": constraints.deploy_urgency,
         "latency_ms": constraints.latency_ms,
         "compute_budget": constraints.compute_budget,
+        "time_budget_s": constraints.time_budget_s,
     }

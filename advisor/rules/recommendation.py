@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from advisor.rules.constraints import Constraints
+from advisor.rules.odds import DeepOdds
 
 if TYPE_CHECKING:
     from advisor.data.dataset import ModalityName
@@ -284,6 +285,8 @@ class Recommendation:
     gpu: bool
     catalog_version: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: For a table: the odds that the best network beats the best boosted trees, under these constraints.
+    odds: DeepOdds | None = None
 
     @property
     def top(self) -> RankedFamily:
@@ -326,6 +329,7 @@ class Recommendation:
             constraints=Constraints.from_dict(data["constraints"]),
             catalog_version=data["catalog_version"],
             warnings=tuple(data.get("warnings", ())),
+            odds=DeepOdds.from_dict(data.get("odds")),
         )
 
     @classmethod

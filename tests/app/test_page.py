@@ -150,6 +150,7 @@ def test_recommendation_shows_ranking_reasons_recipe_plan(tmp_path: Path, monkey
     assert plan["family"].tolist() == rec.plan.families
     assert at.selectbox(key="recipe_family").options == list(rec.recipes)
     assert "Transfer learning" in text and "Hybrids" in text
+    assert rec.odds is not None and any(i.value.startswith(rec.odds.reason) for i in at.info)  # the odds, and why
 
 
 def test_constraints_update_the_recommendation_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,6 +231,29 @@ def test_past_runs_can_be_reopened(benchmarked: Benchmarked, monkeypatch: pytest
     at.segmented_control(key="pareto_cost").set_value("latency_p50_ms")
     at.run()
     no_errors(at)
+
+
+def test_the_learning_curve_runs_from_the_results(benchmarked: Benchmarked, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = new_app(benchmarked.runs_root, monkeypatch)
+    at.number_input(key="curve_budget").set_value(30)
+    at.button(key="start_curve").click()
+    at.run()
+    folder = benchmarked.run_dir / "curve"
+
+    def shown(page: AppTest) -> bool:
+        return (folder / "curve.json").is_file() and len(page.get("plotly_chart")) >= 5  # 4 of the run + the curve
+
+    try:
+        rerun_until(at, shown)
+    finally:
+        stop_all(folder)
+    no_errors(at)
+    curve = advisor.LearningCurve.load(folder / "curve.json")
+    assert curve.summary in [m.value for m in [*at.info, *at.success]]
+    assert "dl_curve" in download_keys(at) and (folder / "curve.html").is_file()
+    last = jobs.read_events(folder)[-1]
+    assert last["phase"] == "done" and last["message"] == curve.summary
+    assert any(e["phase"] == "curve" for e in jobs.read_events(folder))
 
 
 def test_stop_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,3 +96,18 @@ def test_a_benchmark_compares_the_sides_and_every_report_shows_it(tmp_path):
     assert "Deep vs classical:" in console.export_text()
     tabm = result.family("tabm")
     assert tabm.status == "ok" and tabm.costs["fit_wall_s"] > 0
+
+
+def test_the_odds_are_checked_against_the_measured_side() -> None:
+    from advisor.benchmarking.comparison import DeepVsClassical, odds_check
+    from advisor.rules.odds import DeepOdds
+
+    def measured(call: str) -> DeepVsClassical:
+        return DeepVsClassical("accuracy", "tabm", "xgboost", 0.8, 0.82, -0.02, -0.04, -0.01, 1000, 500, call,
+                               "xgboost", "")  # type: ignore[arg-type]  # fmt: skip
+
+    trees = DeepOdds(0.2, "classical", "short_run", "measured runs", "measured", "tabm", "reason", "source")
+    assert "called the winning side" in str(odds_check(trees, measured("classical")))
+    assert "losing side" in str(odds_check(trees, measured("deep")))
+    assert "not contradicted" in str(odds_check(trees, measured("too_close")))
+    assert "20%" in str(odds_check(trees, measured("classical"))) and odds_check(None, measured("deep")) is None

@@ -15,7 +15,7 @@ import streamlit as st
 
 from advisor.app import jobs
 from advisor.app.runs import run_folder
-from advisor.app.ui.common import Loaded, Settings, guarded, show_error
+from advisor.app.ui.common import Loaded, Settings, guarded, show_error, start_and_rerun
 from advisor.benchmarking.studies import PRUNERS, SAMPLERS
 from advisor.errors import AdvisorError
 from advisor.rules import Recommendation
@@ -107,12 +107,7 @@ def _job_panel(spec: jobs.JobSpec, was_running: bool) -> None:
         return
     label = START_LABELS.get(status.state, "Start")
     if st.button(label, key="start_job", type="primary", icon=":material/play_arrow:"):
-        try:
-            jobs.start_job(spec)
-        except AdvisorError as exc:
-            show_error(exc)
-            return
-        st.rerun(scope="app")
+        start_and_rerun(spec)
 
 
 def _show_status(status: jobs.JobStatus, spec: jobs.JobSpec) -> None:

@@ -14,6 +14,7 @@ from advisor import api
 from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
+    from advisor.app.jobs import JobSpec
     from advisor.benchmarking import BenchmarkResult
     from advisor.data import Dataset
     from advisor.hardware import Hardware
@@ -75,6 +76,18 @@ def guarded(fn: Callable[..., T], *args: object, **kwargs: object) -> T | None:
     except Exception as exc:  # Streamlit's rerun / stop signals are BaseExceptions and pass through
         show_error(exc)
         return None
+
+
+def start_and_rerun(spec: JobSpec) -> None:
+    """Start ``spec``'s job and redraw the whole page, or show why it could not start."""
+    from advisor.app.jobs import start_job
+
+    try:
+        start_job(spec)
+    except AdvisorError as exc:
+        show_error(exc)
+        return
+    st.rerun(scope="app")
 
 
 def _plain(text: str) -> str:

@@ -57,6 +57,8 @@ def _headline(rec: Recommendation) -> None:
         runner_up = rec.ranking[1]
         cells[2].metric("Runner-up", runner_up.family, help=runner_up.label)
         cells[3].metric("Runner-up confidence", f"{runner_up.confidence:.0%}")
+    if rec.odds is not None:
+        st.info(f"{rec.odds.reason} Source: {rec.odds.source}.", icon=":material/casino:")
 
 
 def _ranking(rec: Recommendation) -> None:

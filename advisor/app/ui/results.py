@@ -14,6 +14,7 @@ from advisor.app.downloads import BEST_MODEL, best_model, ensure_reports, markdo
 from advisor.app.jobs import job_status
 from advisor.app.runs import RESULT_FILE, past_runs, slug
 from advisor.app.ui.common import guarded, load_result
+from advisor.app.ui.curve import curve_section
 from advisor.reporting import charts
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def show_result(result: BenchmarkResult, run_dir: Path) -> None:
         with tabs[3]:
             st.plotly_chart(charts.costs_chart(result), key="chart_costs", theme=None, config=PLOTLY_CONFIG)
     _skipped(result)
+    curve_section(run_dir)
 
 
 def _verdict(result: BenchmarkResult, run_dir: Path) -> None:
