@@ -41,6 +41,8 @@ __all__ = ["SearchSteps"]
 NETWORK_FIRST_TRIAL_SHARE = 0.85
 #: Epochs a network needs for a fair run (early stopping has room to act); fewer, cut by a deadline, is starved.
 FAIR_EPOCHS = 20
+#: The words of a starved network's note (and result reason), which readers of results look for.
+STARVED = "its score is not a fair measure"
 #: Seconds at most spent timing one final model's predictions from raw input, and that share of the budget.
 RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
 #: The shortest latency probe of a final model (a few single-row predictions).
@@ -118,7 +120,7 @@ class SearchSteps(RunState):
         needed = self.policy.seconds * want * per_epoch / max(fit_s, 1e-9)  # the budget that gives it ``want``
         message = (
             f"{name} needs about {per_epoch:.1f}s per epoch here and was stopped by its time window after "
-            f"{epochs} epoch{'s' if epochs != 1 else ''}, before early stopping: its score is not a fair measure. "
+            f"{epochs} epoch{'s' if epochs != 1 else ''}, before early stopping: {STARVED}. "
             f"Give a budget of at least {needed:,.0f}s (about {want} epochs) or a GPU."
         )
         self.notes.append(message)

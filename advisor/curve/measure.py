@@ -29,6 +29,10 @@ MIN_POINTS = 5
 TEST_SHARE = 0.2
 #: The smallest training sample: enough rows for a validation split, and every class at least twice.
 MIN_ROWS = 40
+#: A size whose share of the budget would be shorter than this is skipped (and said so).
+MIN_SHARE_S = 3.0
+#: Share of the budget kept back for fitting the curves and for what a benchmark cannot cut short.
+RESERVE = 0.03
 CurveCallback = Callable[[int, int, str], None]
 
 
@@ -87,20 +91,26 @@ def learning_curve(
     higher = direction(metric_name) == "maximize"
     points: list[CurvePoint] = []
     weights = [math.sqrt(n) for n in chosen]
+    # How far sizes' benchmarks ran past their shares (loading models, a last epoch that cannot be cut): the
+    # first size's (which also pays one-time imports) until a later size replaces it, then the largest since.
+    overhead = 0.0
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(run_dir) if run_dir is not None else Path(scratch)
         for i, n in enumerate(chosen):
-            left = budget - (time.monotonic() - start)
+            left = budget * (1 - RESERVE) - (time.monotonic() - start) - overhead * (len(chosen) - i)
             share = left * weights[i] / sum(weights[i:])
             if on_progress is not None:
-                on_progress(i, len(chosen), f"{n:,} rows ({share:.0f} s)")
-            if share < 2.0:
+                on_progress(i, len(chosen), f"{n:,} rows ({max(share, 0):.0f} s)")
+            if share < MIN_SHARE_S:
                 points += [CurvePoint(f, "", n, None, None, "skipped", "no time left in the budget") for f in picked]
                 continue
             sample = data.take(np.concatenate([pool[:n], test]), test_from=n)
+            began = time.monotonic()
             result = benchmark(
                 sample, budget=share, seed=seed, families=picked, run_dir=base / f"rows-{n}", refit_full=False
             )
+            past = max(0.0, time.monotonic() - began - share)
+            overhead = past if i <= 1 else max(overhead, past)
             points += _points(result, n)
     if on_progress is not None:
         on_progress(len(chosen), len(chosen), "fitting the curves")
@@ -177,11 +187,32 @@ def _default_families(rec: Any) -> list[str]:
 
 
 def _points(result: Any, rows: int) -> list[CurvePoint]:
+    """Each family's score at this size; an ok point's reason says when a network was starved by its window."""
     out = []
     for f in result.families:
         score = f.test_metrics.get(result.metric) if f.status == "ok" else None
         fit_s = f.costs.get("fit_wall_s") if f.status == "ok" else None
         out.append(CurvePoint(f.family, f.kind, rows, score, fit_s, f.status, f.reason))
+    return out
+
+
+def _caveats(family: str, law: PowerLaw, points: list[CurvePoint]) -> list[str]:
+    """What makes a family's curve describe the budget rather than the data."""
+    from advisor.benchmarking.search import STARVED
+
+    out = []
+    starved = [p.rows for p in points if STARVED in p.reason]
+    if starved:
+        out.append(
+            f"{family} was stopped by its share of the budget before early stopping at {len(starved)} of "
+            f"{len(points)} sizes ({', '.join(f'{n:,}' for n in starved)} rows): its curve reflects the budget "
+            "more than the data. Give the curve a larger budget (or a GPU)."
+        )
+    if law.b <= 0:
+        out.append(
+            f"{family}'s error did not fall with more data (b = {law.b:.2f}): with more rows in the same time it "
+            "trained less; its extrapolation is not a forecast."
+        )
     return out
 
 
@@ -205,10 +236,16 @@ def _assemble(
     for family in dict.fromkeys(p.family for p in points):
         scored = [(p.rows, p.score) for p in points if p.family == family and p.score is not None]
         if len(scored) < 3:
-            notes.append(f"{family}: only {len(scored)} size(s) scored, too few for a curve.")
+            why = next((p.reason for p in points if p.family == family and p.score is None and p.reason), "")
+            notes.append(
+                f"{family}: only {len(scored)} size(s) scored, too few for a curve"
+                + (f" (the others: {why})" if why else "")
+                + ". Give the curve a larger budget."
+            )
             continue
         errors = [to_error(s, metric, higher) for _, s in scored]
         fits[family] = PowerLaw.fit([n for n, _ in scored], errors)
+        notes += _caveats(family, fits[family], [p for p in points if p.family == family])
     largest = sizes[-1]
     deep_fits = [f for f in fits if fams[f].kind.value == "deep"]
     classical_fits = [f for f in fits if fams[f].kind.value != "deep"]

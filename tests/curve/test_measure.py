@@ -66,7 +66,11 @@ def test_a_table_curve_within_its_budget(tmp_path) -> None:  # type: ignore[no-u
     assert curve.crossover is not None and curve.crossover.call in ("already_ahead", "crossover", "not_within_10x")
     assert curve.crossover.summary == curve.summary
     # every size was scored on the same test rows: each run's comparison says how many
-    for n in curve.sizes:
+    measured_sizes = sorted({p.rows for p in curve.points if p.status == "ok"})
+    assert len(measured_sizes) >= 3
+    skipped = [p for p in curve.points if p.rows not in measured_sizes]
+    assert all(p.status == "skipped" and "no time left" in p.reason for p in skipped)
+    for n in measured_sizes:
         result = advisor.BenchmarkResult.load(tmp_path / f"rows-{n}" / "result.json")
         assert result.comparison is None or result.comparison.test_rows == curve.test_rows
     assert LearningCurve.from_dict(curve.to_dict()) == curve
@@ -84,3 +88,15 @@ def test_data_without_a_target_is_refused() -> None:
     data = advisor.datasets.load("diabetes")
     with pytest.raises(AdvisorError, match="target"):
         learning_curve(advisor.Dataset(data.X, None, "tabular", name="no-target"), budget=30)
+
+
+def test_a_starved_or_flat_curve_is_said_to_describe_the_budget() -> None:
+    from advisor.curve import CurvePoint, PowerLaw
+    from advisor.curve.measure import _caveats
+
+    starved = "transformer needs about 10s per epoch ... before early stopping: its score is not a fair measure."
+    points = [CurvePoint("transformer", "deep", n, 0.6, 9.0, "ok", starved if n >= 200 else "") for n in (100, 200, 400)]
+    rising = PowerLaw.fit([100, 200, 400], [0.3, 0.35, 0.4])
+    notes = _caveats("transformer", rising, points)
+    assert len(notes) == 2 and "2 of 3 sizes" in notes[0] and "did not fall" in notes[1]
+    assert _caveats("xgboost", PowerLaw.fit([100, 200, 400], [0.3, 0.2, 0.15]), points[:1]) == []
