@@ -92,18 +92,11 @@ def read_spec(run_dir: Path) -> JobSpec:
 def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
     """Load the data and benchmark it as ``spec`` says (the page's recommendation decides the families; the task
     and metric the user stated, and whether the chosen model is refit on all rows, travel in the spec)."""
-    from advisor.api import benchmark, load
+    from advisor.api import benchmark
     from advisor.benchmarking import Budget
     from advisor.rules import Recommendation
 
-    dataset = load(
-        spec.source,
-        target=spec.target,
-        modality=spec.modality,
-        max_bytes=spec.max_bytes,
-        task=spec.task,
-        metric=spec.metric,
-    )
+    dataset = _load(spec)
     recommendation = Recommendation.from_dict(spec.recommendation) if spec.recommendation else None
     return benchmark(
         dataset,
@@ -122,12 +115,10 @@ def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
 def run_curve(spec: JobSpec, run_dir: Path) -> None:
     """Measure a learning curve as ``spec`` says; progress lines say which size is being measured, then
     ``curve.json`` and ``curve.html`` are written and the ``done`` line says the answer."""
-    from advisor.api import load
     from advisor.curve import CURVE_FILE, CURVE_REPORT, learning_curve
     from advisor.reporting.curve_html import render_curve_html
 
-    dataset = load(spec.source, target=spec.target, modality=spec.modality, max_bytes=spec.max_bytes,
-                   task=spec.task, metric=spec.metric)  # fmt: skip
+    dataset = _load(spec)
 
     def on_progress(done: int, total: int, message: str) -> None:
         append_event(run_dir, {"phase": "curve", "done": done, "total": total, "message": message})
@@ -137,6 +128,14 @@ def run_curve(spec: JobSpec, run_dir: Path) -> None:
     curve.save(run_dir / CURVE_FILE)
     (run_dir / CURVE_REPORT).write_text(render_curve_html(curve), encoding="utf-8")
     append_event(run_dir, {"phase": "done", "message": curve.summary})
+
+
+def _load(spec: JobSpec) -> Any:
+    """The job's data, read as the page read it (target, kind, size limit, stated task and metric)."""
+    from advisor.api import load
+
+    return load(spec.source, target=spec.target, modality=spec.modality, max_bytes=spec.max_bytes,
+                task=spec.task, metric=spec.metric)  # fmt: skip
 
 
 def _write_reports(result: BenchmarkResult, run_dir: Path) -> None:

@@ -89,6 +89,7 @@ def learning_curve(
     picked = list(families) if families else _default_families(rec)
     metric_name = primary_metric(task_name, prof.metric or rec.plan.metric)
     higher = direction(metric_name) == "maximize"
+    data = data.stating(task_name, metric_name)  # every size is judged as the whole data is, by one metric
     points: list[CurvePoint] = []
     weights = [math.sqrt(n) for n in chosen]
     # How far sizes' benchmarks ran past their shares (loading models, a last epoch that cannot be cut): the

@@ -22,9 +22,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from advisor.rules.rule import Clause
+from advisor.errors import InvalidArgumentError
+from advisor.rules.facts import FACT_NAMES
+from advisor.rules.rule import Clause, parse_clauses
 
-__all__ = ["TRANSFORMS", "DeepOdds", "OddsModel", "Term", "deep_odds", "odds_models", "odds_version"]
+__all__ = ["TRANSFORMS", "DeepOdds", "OddsModel", "Term", "deep_odds", "odds_models"]
 
 ODDS_FILE = Path(__file__).with_name("odds.toml")
 
@@ -116,9 +118,6 @@ class DeepOdds:
     source: str
     drivers: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> DeepOdds | None:
         if not data:
@@ -131,10 +130,6 @@ def _document() -> dict[str, Any]:
     return tomllib.loads(ODDS_FILE.read_text(encoding="utf-8"))
 
 
-def odds_version() -> str:
-    return str(_document()["version"])
-
-
 def too_close_band() -> float:
     """|p - 0.5| below this is reported as too close to call."""
     return float(_document()["too_close"])
@@ -143,13 +138,22 @@ def too_close_band() -> float:
 @cache
 def odds_models() -> tuple[OddsModel, ...]:
     """The models in ``odds.toml``, in the order they are tried (the first whose conditions hold is used)."""
+    from advisor.families import families
+
+    entries = _document()["model"]
+    ids = {entry["id"] for entry in entries}
     out = []
-    for entry in _document()["model"]:
+    for entry in entries:
+
+        def refuse(problem: str, fix: str, model: str = entry["id"]) -> InvalidArgumentError:
+            return InvalidArgumentError(f"Odds model {model!r} in odds.toml: {problem}", fix)
+
+        _check_model(entry, ids, set(families()), refuse)
         out.append(
             OddsModel(
                 id=entry["id"],
                 label=entry["label"],
-                when=tuple(Clause(*c) for c in entry.get("when", ())),
+                when=parse_clauses(entry.get("when", ()), refuse),
                 evidence=entry["evidence"],
                 source=entry["source"],
                 deep_family=entry["deep_family"],
@@ -160,6 +164,22 @@ def odds_models() -> tuple[OddsModel, ...]:
             )
         )
     return tuple(out)
+
+
+def _check_model(entry: dict[str, Any], ids: set[str], known: set[str], refuse: Any) -> None:
+    """Refuse unknown facts and transforms in terms, unknown models in a mix, an unknown network."""
+    for term in entry.get("terms", ()):
+        if term["fact"] not in FACT_NAMES:
+            raise refuse(f"unknown fact {term['fact']!r}.", f"Known facts: {', '.join(sorted(FACT_NAMES))}.")
+        if term["transform"] not in TRANSFORMS:
+            raise refuse(f"unknown transform {term['transform']!r}.", f"Use one of {', '.join(TRANSFORMS)}.")
+    unknown = sorted(set(entry.get("mix", {})) - ids)
+    if unknown:
+        raise refuse(f"mixes unknown models {unknown}.", f"Known models: {', '.join(sorted(ids))}.")
+    if entry["deep_family"] not in known:
+        raise refuse(f"unknown family {entry['deep_family']!r}.", f"Known families: {', '.join(sorted(known))}.")
+    if not entry.get("terms") and not entry.get("mix"):
+        raise refuse("it has neither terms nor a mix.", "Fit it with benchmarks/fit_odds.py --write, or mix others.")
 
 
 def deep_odds(facts: Mapping[str, Any]) -> DeepOdds | None:

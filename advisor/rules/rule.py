@@ -20,7 +20,7 @@ from typing import Any
 from advisor.errors import InvalidArgumentError
 from advisor.rules.facts import FACT_NAMES
 
-__all__ = ["Clause", "Rule", "catalog", "catalog_version", "check_rules"]
+__all__ = ["Clause", "Rule", "catalog", "catalog_version", "check_rules", "parse_clauses"]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -125,6 +125,17 @@ def check_rules(entries: Any, families: set[str], where: str) -> tuple[Rule, ...
     return tuple(_parse(dict(entry), families, where) for entry in entries)
 
 
+def parse_clauses(entries: Any, refuse: Callable[[str, str], Exception]) -> tuple[Clause, ...]:
+    """``[fact, operator, value]`` triples as clauses, refusing (with ``refuse``) unknown operators and facts."""
+    clauses = tuple(Clause(fact, op, value) for fact, op, value in entries)
+    for clause in clauses:
+        if clause.op not in _OPS:
+            raise refuse(f"unknown operator {clause.op!r}.", f"Use one of {', '.join(_OPS)}.")
+        if clause.fact not in FACT_NAMES:
+            raise refuse(f"unknown fact {clause.fact!r}.", f"Known facts: {', '.join(sorted(FACT_NAMES))}.")
+    return clauses
+
+
 def _parse(entry: dict[str, Any], families: set[str], where: str) -> Rule:
     rule_id = entry.get("id", "?")
 
@@ -134,12 +145,7 @@ def _parse(entry: dict[str, Any], families: set[str], where: str) -> Rule:
     missing = [k for k in ("id", "topic", "effects", "reason", "source") if k not in entry]
     if missing:
         raise refuse(f"missing {', '.join(missing)}.", "Give every rule an id, topic, effects, reason and source.")
-    clauses = tuple(Clause(fact, op, value) for fact, op, value in entry.get("when", ()))
-    for clause in clauses:
-        if clause.op not in _OPS:
-            raise refuse(f"unknown operator {clause.op!r}.", f"Use one of {', '.join(_OPS)}.")
-        if clause.fact not in FACT_NAMES:
-            raise refuse(f"unknown fact {clause.fact!r}.", f"Known facts: {', '.join(sorted(FACT_NAMES))}.")
+    clauses = parse_clauses(entry.get("when", ()), refuse)
     unknown = sorted(set(entry["effects"]) - families)
     if unknown:
         raise refuse(f"unknown families {unknown}.", f"Known families: {', '.join(sorted(families))}.")

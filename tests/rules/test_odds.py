@@ -165,3 +165,26 @@ def test_the_100k_rule_of_thumb_is_stated_as_disputed_for_tables() -> None:
     large = next(r for r in catalog() if r.id == "size.tabular_large")
     assert "disagrees" in large.reason and "Framework" in large.source and "TabZilla" in large.source
     assert _gbdt_share(100_000, math.inf) > 0.5  # the evidence: trees win the large published tables
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"terms": [{"fact": "colour", "transform": "log10"}]}, "unknown fact"),
+        ({"terms": [{"fact": "rows", "transform": "cube"}]}, "unknown transform"),
+        ({"mix": {"nowhere": 1.0}}, "unknown models"),
+        ({"deep_family": "quantum"}, "unknown family"),
+        ({"terms": [], "mix": {}}, "neither terms nor a mix"),
+    ],
+)
+def test_a_bad_odds_model_is_refused_with_the_fix(change: dict[str, object], match: str) -> None:
+    from advisor.errors import InvalidArgumentError
+    from advisor.rules.odds import _check_model
+
+    entry = {"id": "m", "deep_family": "tabm", "terms": [{"fact": "rows", "transform": "log10"}], **change}
+
+    def refuse(problem: str, fix: str) -> InvalidArgumentError:
+        return InvalidArgumentError(problem, fix)
+
+    with pytest.raises(InvalidArgumentError, match=match):
+        _check_model(entry, {"m", "other"}, set(families()), refuse)
