@@ -1,5 +1,8 @@
 """Fit the odds models (``advisor/rules/odds.toml``) on the two evidence tables and measure them.
 
+Three tables: published large-budget tables (TabZilla), this project's measured small-budget runs, and
+published UCR time-series accuracies (InceptionTime vs MiniRocket, ``published_ucr.csv``).
+
 1. ``--tabzilla FOLDER`` (optional) rebuilds the published table ``advisor/rules/evidence/published_tabzilla.csv``
    from TabZilla's tuned results (McElfresh et al. 2023): per dataset its meta-features, the best tuned
    network and the best tuned GBDT (test accuracy, mean of 10 folds).
@@ -29,6 +32,10 @@ from advisor.rules.odds import ODDS_FILE, TRANSFORMS
 EVIDENCE = ODDS_FILE.with_name("evidence")
 PUBLISHED = EVIDENCE / "published_tabzilla.csv"
 MEASURED = EVIDENCE / "measured_cpu.csv"
+#: Published UCR accuracies (PUBLISHED_UCR.md): InceptionTime (the strongest published network) vs MiniRocket.
+PUBLISHED_SERIES = EVIDENCE / "published_ucr.csv"
+#: This project's runs of the series families at 60 s on a 2-core CPU (benchmarks/series.py --evidence).
+MEASURED_SERIES = EVIDENCE / "measured_series.csv"
 #: The tuned, trained networks of TabZilla (not in-context learners such as TabPFN or the fork's own methods).
 NETWORKS = (
     "MLP", "MLP-rtdl", "ResNet", "FTTransformer", "SAINT", "NODE", "TabNet", "DANet", "STG", "VIME", "DeepFM", "NAM",
@@ -41,6 +48,7 @@ GBDTS = ("CatBoost", "LightGBM", "XGBoost")
 MODEL_TERMS = {
     "large_budget": (("rows", "log10"), ("categorical_share", "identity"), ("skewness_mean", "abs")),
     "small_budget": (("rows", "log10"),),
+    "series_published": (("rows", "log10"), ("series_length", "log10")),
 }
 CANDIDATE_TERMS = (
     ("rows", "log10"),
@@ -87,9 +95,46 @@ def published_table(folder: Path) -> pd.DataFrame:
     return table.reset_index()
 
 
+def published_series_table(path: Path = PUBLISHED_SERIES) -> pd.DataFrame:
+    """Per UCR dataset with both numbers: training series, length, classes, InceptionTime (deep) and MiniRocket
+    (classical) published accuracy, and whether the network was better."""
+    raw = pd.read_csv(path).dropna(subset=["minirocket", "inceptiontime"])
+    return pd.DataFrame(
+        {
+            "dataset": raw["dataset"],
+            "rows": raw["train_size"],
+            "series_length": raw["length"],
+            "n_classes": raw["n_classes"],
+            "deep_score": raw["inceptiontime"],
+            "gbdt_score": raw["minirocket"],
+            "deep_better": (raw["inceptiontime"] > raw["minirocket"]).astype(int),
+        }
+    ).reset_index(drop=True)
+
+
+def series_shift(published: pd.DataFrame, measured: pd.DataFrame) -> str:
+    """The short-run series model: the published model's log-odds shifted so that, on the measured datasets, its
+    mean equals the log-odds of the measured rate of network wins (a tie counts half; smoothed:
+    (wins + ties / 2 + 0.5) / (n + 1)). Returns
+    the TOML block (intercept and the figures)."""
+    terms = MODEL_TERMS["series_published"]
+    b, w = fit(design(published, terms), published["deep_better"].to_numpy())
+    logits = b + design(measured, terms).to_numpy() @ w
+    ties = int(np.isclose(measured["deep_score"], measured["classical_score"]).sum())
+    wins, n = int(measured["deep_better"].sum()), len(measured)
+    rate = (wins + 0.5 * ties + 0.5) / (n + 1)  # a tie (both at 1.0, say) is half a win for each side
+    shift = float(np.log(rate / (1 - rate)) - logits.mean())
+    print(f"\nseries_short_run: {n} measured datasets, network better on {wins}, tied on {ties}; rate {rate:.3f}")
+    print(f"published model's mean P(deep) on them {1 / (1 + np.exp(-logits.mean())):.3f}; shift {shift:+.4f}")
+    figures = f"datasets = {n}, deep_wins = {wins}, ties = {ties}, smoothed_rate = {rate:.3f}"
+    return f"intercept = {shift:.4f}\nfit = {{ {figures} }}"
+
+
 def design(table: pd.DataFrame, terms: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     """The terms' values per row (the same transforms the engine applies)."""
-    facts = table.assign(rows_per_feature=table["rows"] / table["features"].clip(lower=1))
+    facts = table
+    if "features" in table:
+        facts = table.assign(rows_per_feature=table["rows"] / table["features"].clip(lower=1))
     cols = {}
     for fact, transform in terms:
         values = facts[fact].astype(float)
@@ -207,8 +252,9 @@ def main() -> None:
 
     band = too_close_band()
     blocks = {}
-    for model_id, path in (("large_budget", PUBLISHED), ("small_budget", args.measured)):
-        table = pd.read_csv(path)
+    tables = {"large_budget": PUBLISHED, "small_budget": args.measured, "series_published": PUBLISHED_SERIES}
+    for model_id, path in tables.items():
+        table = published_series_table(path) if model_id == "series_published" else pd.read_csv(path)
         if "budget_s" in table:
             table = table[table["budget_s"] == table["budget_s"].min()].reset_index(drop=True)
         y = table["deep_better"].to_numpy()
@@ -220,6 +266,8 @@ def main() -> None:
         print(f"terms: {', '.join(f for f, _ in terms)}")
         print(result.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
         blocks[model_id] = toml_model(table, terms, result)
+    if MEASURED_SERIES.exists():
+        blocks["series_short_run"] = series_shift(published_series_table(), pd.read_csv(MEASURED_SERIES))
     if args.write:
         write_odds(blocks)
         print(f"\nrewrote {ODDS_FILE}")

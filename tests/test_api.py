@@ -47,7 +47,7 @@ def test_public_names() -> None:
         ("adult", "tabular", {"lightgbm", "xgboost"}),
         ("sms_spam", "text", {"embedding_xgboost"}),
         ("digits", "image", {"cnn", "linear", "lightgbm", "embedding_xgboost", "transformer"}),
-        ("gunpoint", "timeseries", {"lightgbm", "random_forest", "cnn", "rnn", "xgboost"}),
+        ("gunpoint", "timeseries", {"minirocket", "multirocket", "cnn", "rnn"}),
     ],
 )
 def test_end_to_end_on_bundled_data(name: str, modality: str, families: set[str]) -> None:

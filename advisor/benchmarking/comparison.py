@@ -100,6 +100,7 @@ class Side:
     test: float
     predictions: Any
     fit_s: float
+    starved: bool = False  # a network stopped by its time window before it converged (its result says so)
 
 
 def compare_sides(
@@ -164,6 +165,11 @@ def _with_summary(r: DeepVsClassical, deep: Side, classical: Side) -> DeepVsClas
     else:
         side = "deep learning" if r.call == "deep" else "classical ML"
         text = f"Deep vs classical: {side} wins ({scores}; {interval})."
+        if r.call == "classical" and deep.starved:
+            text += (
+                f" This holds at this budget only: {deep.family} was stopped by its time window before it "
+                "converged, so a longer budget or a GPU may close the gap."
+            )
     return DeepVsClassical(**{**r.__dict__, "summary": text})
 
 
@@ -176,7 +182,8 @@ def odds_check(odds: Any, comparison: DeepVsClassical | None) -> str | None:
     """A sentence on whether the rules' odds (:class:`advisor.rules.odds.DeepOdds`) called the measured side."""
     if odds is None or comparison is None:
         return None
-    side = "a network" if odds.p_deep > 0.5 else "boosted trees"
+    opponent = getattr(odds, "classical_label", "boosted trees")
+    side = "a network" if odds.p_deep > 0.5 else opponent
     measured = {"deep": "the network won", "classical": "the classical model won", "too_close": "too close to call"}
     if comparison.call == "too_close":
         outcome = "the measurement cannot tell the sides apart, so the odds were not contradicted"
@@ -185,6 +192,6 @@ def odds_check(odds: Any, comparison: DeepVsClassical | None) -> str | None:
     else:
         outcome = "the odds backed the losing side: the measurement wins"
     return (
-        f"Odds before measuring: {odds.p_deep:.0%} that the best network beats the best boosted trees "
+        f"Odds before measuring: {odds.p_deep:.0%} that the best network beats the best {opponent} "
         f"(favouring {side}); measured: {measured[comparison.call]}: {outcome}."
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from advisor.benchmarking.comparison import DeepVsClassical
@@ -77,6 +79,9 @@ class Verdict:
     recommended_rank: int | None
     margin: float | None  # winner's test score minus the recommended family's, in the metric's units
     summary: str
+    #: The rules' pick lost by less than the noise: the 95% paired-bootstrap interval of the winner's lead over
+    #: the test rows holds zero (None: not checked).
+    within_noise: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -232,8 +237,15 @@ def pareto_front(scores: list[float], costs: list[float], higher_is_better: bool
     return front
 
 
-def verdict(families: tuple[FamilyResult, ...], ranking: list[str], metric: str, higher_is_better: bool) -> Verdict:
-    """Compare the rules' ranking with the measured winner."""
+def verdict(
+    families: tuple[FamilyResult, ...],
+    ranking: list[str],
+    metric: str,
+    higher_is_better: bool,
+    interval: Callable[[str, str], tuple[float, float]] | None = None,
+) -> Verdict:
+    """Compare the rules' ranking with the measured winner; ``interval(winner, pick)`` (the 95% paired-bootstrap
+    interval of the winner's lead over the test rows) says whether a lost pick lost by more than the noise."""
     measured = {
         f.family: f.test_metrics[metric]
         for f in families
@@ -260,8 +272,20 @@ def verdict(families: tuple[FamilyResult, ...], ranking: list[str], metric: str,
                 f", ahead of {runner} by {lead:.4f}." if runner else "."
             )
     else:
-        summary = (
-            f"The rules picked {recommended} but {winner} won on {metric} by {margin:.4f} "
-            f"({recommended} ranked {rank} of {len(order)}): the measurement wins."
-        )
+        low, high = interval(winner, recommended) if interval is not None else (float("nan"), float("nan"))
+        noise: bool | None
+        if low <= 0 <= high:
+            summary = (
+                f"The rules picked {recommended}; {winner} scored {margin:.4f} higher on {metric}, within the noise "
+                f"(95% interval of the difference {low:+.4f} to {high:+.4f} over the test rows): the measurement "
+                "does not contradict the rules."
+            )
+            noise = True
+        else:
+            summary = (
+                f"The rules picked {recommended} but {winner} won on {metric} by {margin:.4f} "
+                f"({recommended} ranked {rank} of {len(order)}): the measurement wins."
+            )
+            noise = False if interval is not None and np.isfinite(low) else None
+        return Verdict(metric, recommended, winner, False, rank, round(margin, 6), summary, noise)
     return Verdict(metric, recommended, winner, recommended == winner, rank, round(margin, 6), summary)

@@ -27,6 +27,7 @@ from advisor.benchmarking.comparison import (
     Side,
     compare_sides,
     odds_check,
+    paired_bootstrap,
 )
 from advisor.benchmarking.deploy import BEST_MODEL, DeploySteps
 from advisor.benchmarking.ensemble_step import EnsembleSteps
@@ -34,7 +35,7 @@ from advisor.benchmarking.objective import metrics_of
 from advisor.benchmarking.policy import TimePolicy
 from advisor.benchmarking.preload import libraries_to_preload, preload
 from advisor.benchmarking.results import BenchmarkResult, FamilyResult, verdict
-from advisor.benchmarking.search import SearchSteps
+from advisor.benchmarking.search import STARVED, SearchSteps
 from advisor.benchmarking.state import ProgressCallback, ProgressEvent, plain
 from advisor.benchmarking.studies import (
     SearchStrategy,
@@ -129,7 +130,9 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             if kind not in sides or values is None or fam.val_metrics.get(self.metric) is None:
                 continue
             fit_s = float(fam.costs.get("fit_wall_s") or 0.0)
-            sides[kind].append(Side(name, fam.val_metrics[self.metric], fam.test_metrics[self.metric], values, fit_s))
+            starved = STARVED in (fam.reason or "")
+            val, test = fam.val_metrics[self.metric], fam.test_metrics[self.metric]
+            sides[kind].append(Side(name, val, test, values, fit_s, starved))
         y, data = self.y[self.splits.test], self.metric_data()
 
         def score(values: np.ndarray, rows: np.ndarray) -> float:
@@ -145,6 +148,22 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             seed=self.seed,
             time_limit_s=min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE)),
         )
+
+    def lead(self, winner: str, other: str) -> tuple[float, float]:
+        """The 95% paired-bootstrap interval of ``winner``'s test score minus ``other``'s (signed so that positive
+        means the winner is better); NaN when either has no test predictions."""
+        first, second = self.test_predictions.get(winner), self.test_predictions.get(other)
+        if first is None or second is None:
+            return float("nan"), float("nan")
+        y, data = self.y[self.splits.test], self.metric_data()
+        sign = 1.0 if self.higher_is_better else -1.0
+
+        def score(values: np.ndarray, rows: np.ndarray) -> float:
+            return sign * metrics_of(values[rows], y[rows], data).get(self.metric, float("nan"))
+
+        limit = min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE)) / 2
+        low, high, _ = paired_bootstrap(first, second, score, len(y), seed=self.seed, time_limit_s=limit)
+        return low, high
 
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
         fams = [self.finals[n][1] for n in planned if n in self.finals]
@@ -182,7 +201,7 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             model_s=round(self.clock.seconds, 3),
             families=tuple(fams),
             trials=trials,
-            verdict=verdict(tuple(fams), self.rec.families, self.metric, self.higher_is_better),
+            verdict=verdict(tuple(fams), self.rec.families, self.metric, self.higher_is_better, self.lead),
             comparison=comparison,
             recommendation=plain(self.rec.to_dict()),
             price_per_hour=self.price_per_hour,

@@ -40,6 +40,7 @@ __all__ = ["SearchSteps"]
 #: Share of its window a network's first trial may take (see :func:`first_trial_share`).
 NETWORK_FIRST_TRIAL_SHARE = 0.85
 #: Epochs a network needs for a fair run (early stopping has room to act); fewer, cut by a deadline, is starved.
+#: A family's sizing may set its own (``fair_epochs``: the series CNNs, whose papers train for 1,500 epochs).
 FAIR_EPOCHS = 20
 #: The words of a starved network's note (and result reason), which readers of results look for.
 STARVED = "its score is not a fair measure"
@@ -109,14 +110,19 @@ class SearchSteps(RunState):
         notes and as its result's reason): its score is not a fair measure, and what would be."""
         costs = best.user_attrs.get("costs", {})
         epochs, fit_s = costs.get("n_steps"), float(costs.get("fit_wall_s") or 0.0)
-        if get_family(name).kind is not Kind.DEEP or not costs.get("stopped_by_deadline") or not epochs:
-            return
-        if epochs >= FAIR_EPOCHS:  # cut late, after a fair number of epochs: a fair measure
+        sizing = self.sizings.get(name, {})
+        fair = int(sizing.get("fair_epochs", FAIR_EPOCHS))
+        if get_family(name).kind is not Kind.DEEP or not epochs or epochs >= fair:
+            return  # not a network, or it had a fair number of epochs
+        planned = int(sizing.get("max_epochs", fair))
+        # the time let it plan fewer than a fair number of epochs, and early stopping did not end it well before
+        planned_short = planned < fair and epochs + int(sizing.get("patience", 0)) >= planned
+        if not (costs.get("stopped_by_deadline") or planned_short):
             return
         if name not in self.finals or self.policy.seconds is None:
             return
         per_epoch = fit_s / epochs
-        want = max(FAIR_EPOCHS, epochs + 1)
+        want = max(fair, epochs + 1)
         needed = self.policy.seconds * want * per_epoch / max(fit_s, 1e-9)  # the budget that gives it ``want``
         message = (
             f"{name} needs about {per_epoch:.1f}s per epoch here and was stopped by its time window after "

@@ -172,11 +172,11 @@ def _stratified_order(y_pool: np.ndarray, task: str, seed: int) -> np.ndarray:
 
 
 def _default_families(rec: Any) -> list[str]:
-    from advisor.families import Role
+    from advisor.families import STRONG_CLASSICAL
     from advisor.families import families as declared
 
     fams = declared()
-    trees = [r.family for r in rec.ranking if fams[r.family].role is Role.BOOSTED_TREES]
+    trees = [r.family for r in rec.ranking if fams[r.family].role in STRONG_CLASSICAL]
     classical = [r.family for r in rec.ranking if r.kind == "classical"]
     deep = [r.family for r in rec.ranking if r.kind == "deep"]
     picked = (trees or classical)[:1] + deep[:1]

@@ -68,6 +68,26 @@ BUILTIN: tuple[Family, ...] = (
         libraries=("xgboost",),
     ),
     Family(
+        id="minirocket",
+        label="MiniRocket (random convolution kernels + ridge)",
+        role=Role.RANDOM_KERNELS,
+        summary="About 10,000 fixed random dilated kernels turn each series into features; a ridge (or logistic) "
+        "model learns the task (Dempster et al., 2021). Fast and among the most accurate on UCR/UEA.",
+        implementations={"timeseries": f"{_M}.series.rocket:MINIROCKET"},
+        relative_cost=0.8,
+        libraries=("aeon",),
+    ),
+    Family(
+        id="multirocket",
+        label="MultiRocket (random kernels, four poolings + ridge)",
+        role=Role.RANDOM_KERNELS,
+        summary="MiniRocket's kernels over the series and its first differences with four pooling statistics "
+        "(Tan et al., 2022): a little more accurate than MiniRocket, several times the features and cost.",
+        implementations={"timeseries": f"{_M}.series.rocket:MULTIROCKET"},
+        relative_cost=3.0,
+        libraries=("aeon",),
+    ),
+    Family(
         id="mlp",
         label="MLP (feed-forward network)",
         role=Role.NETWORK,
@@ -164,6 +184,9 @@ BUILTIN: tuple[Family, ...] = (
         applies_to=ALL_MODALITIES,
         gpu="helps",
         relative_cost=6.0,
-        members=(frozenset({Role.BOOSTED_TREES, Role.HYBRID}), frozenset({Role.NETWORK})),
+        members=(
+            frozenset({Role.BOOSTED_TREES, Role.RANDOM_KERNELS, Role.HYBRID}),
+            frozenset({Role.NETWORK}),
+        ),
     ),
 )

@@ -33,6 +33,7 @@ __all__ = [
     "ALL_MODALITIES",
     "ALL_TASKS",
     "CLASSIFICATION",
+    "STRONG_CLASSICAL",
     "Architecture",
     "Family",
     "GpuNeed",
@@ -52,6 +53,7 @@ class Role(StrEnum):
 
     BASELINE = "baseline"  # fast, simple: every other candidate must beat it
     BOOSTED_TREES = "boosted_trees"
+    RANDOM_KERNELS = "random_kernels"  # random convolution kernels + a linear model (MiniRocket, on series)
     NETWORK = "network"
     HYBRID = "hybrid"  # a network and a classical model together (e.g. frozen embeddings + boosting)
     ENSEMBLE = "ensemble"  # combines other families' fitted models; no search of its own
@@ -68,10 +70,16 @@ class Kind(StrEnum):
 KIND_OF_ROLE = {
     Role.BASELINE: Kind.CLASSICAL,
     Role.BOOSTED_TREES: Kind.CLASSICAL,
+    Role.RANDOM_KERNELS: Kind.CLASSICAL,
     Role.NETWORK: Kind.DEEP,
     Role.HYBRID: Kind.HYBRID,
     Role.ENSEMBLE: Kind.HYBRID,
 }
+
+
+#: The roles of the strongest classical families, the deep side's opponents: boosted trees (tables, features)
+#: and random-kernel classifiers (series).
+STRONG_CLASSICAL = frozenset({Role.BOOSTED_TREES, Role.RANDOM_KERNELS})
 
 
 class Architecture(StrEnum):

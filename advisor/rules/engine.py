@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.families import Family, Role, applicable
+from advisor.families import STRONG_CLASSICAL, Family, applicable
 from advisor.families import families as all_families
 from advisor.hardware import Hardware
 from advisor.profiling.profile import DatasetProfile
@@ -98,13 +98,14 @@ def _odds_rule(odds: DeepOdds, ranking: tuple[RankedFamily, ...], facts: dict[st
     """The rule that makes the ranking follow the odds: the favoured side's family goes above the other side.
 
     Favouring networks puts the odds model's network (``deep_family``, else the best-ranked one) first;
-    favouring trees puts the best-ranked boosted trees above every network (a linear model or forest the rules
-    put first stays there). The push is the gap to close plus a margin that grows with the log-odds.
+    favouring the classical side puts its best-ranked strong family (boosted trees on tables, random kernels such
+    as MiniRocket on series: :data:`~advisor.families.STRONG_CLASSICAL`) above every network (a linear model or
+    forest the rules put first stays there). The push is the gap to close plus a margin that grows with the log-odds.
     """
     declared = all_families()
     deep = [r for r in ranking if r.kind == "deep"]
-    gbdt = [r for r in ranking if declared[r.family].role is Role.BOOSTED_TREES]
-    if not deep or not gbdt:
+    classical = [r for r in ranking if declared[r.family].role in STRONG_CLASSICAL]
+    if not deep or not classical:
         return None
     p = odds.p_deep
     margin = round(0.2 + abs(math.log(p / (1 - p))) / 2, 3) if 0 < p < 1 else 2.0
@@ -116,7 +117,7 @@ def _odds_rule(odds: DeepOdds, ranking: tuple[RankedFamily, ...], facts: dict[st
         pick = next((r for r in deep if r.family == odds.deep_family), deep[0])
         push = max(0.0, ranking[0].score - pick.score) + margin if ranking[0] is not pick else margin
     else:
-        pick = gbdt[0]
+        pick = classical[0]
         push = max(0.0, deep[0].score - pick.score) + margin
     return FiredRule(
         "odds.deep_vs_gbdt", "evidence", odds.reason, odds.source, _condition(odds), {pick.family: round(push, 3)}
@@ -125,7 +126,7 @@ def _odds_rule(odds: DeepOdds, ranking: tuple[RankedFamily, ...], facts: dict[st
 
 def _condition(odds: DeepOdds) -> str:
     model = next(m for m in odds_models() if m.id == odds.model)
-    return f"modality == tabular and {model.condition} (odds model {model.id})"
+    return f"{model.condition} (odds model {model.id})"
 
 
 def _summary(ranking: tuple[RankedFamily, ...], profile: DatasetProfile, odds: DeepOdds | None) -> str:
@@ -136,7 +137,7 @@ def _summary(ranking: tuple[RankedFamily, ...], profile: DatasetProfile, odds: D
     chance = ""
     if odds is not None:
         call = " (too close to call)" if odds.favours == "too_close" else ""
-        chance = f" Odds that the best network beats the best boosted trees here: {odds.p_deep:.0%}{call}."
+        chance = f" Odds that the best network beats the best {odds.classical_label} here: {odds.p_deep:.0%}{call}."
     return (
         f"{kind}: start with {top.label} for this {profile.modality} "
         f"{profile.task or 'data'} ({level} confidence{tail}).{chance}"

@@ -1,9 +1,11 @@
-"""The odds that the best network beats the best boosted trees on a table, under the user's constraints.
+"""The odds that the best network beats the best classical family, under the user's constraints.
 
-The estimate is a small logistic model over named meta-features (rows, features, rows per feature,
-categorical share, kurtosis, skewness, classes), stored as data in ``odds.toml`` beside ``catalog.toml``:
-one model per kind of evidence, chosen by conditions on the facts (GPU, compute budget, time budget) in the
-catalog's clause format. ``benchmarks/fit_odds.py`` fits the models on the two evidence tables in
+The estimate is a small logistic model over named meta-features (on tables: rows, features, rows per feature,
+categorical share, kurtosis, skewness, classes; on series: series, length, channels, classes), stored as data
+in ``odds.toml`` beside ``catalog.toml``: one model per kind of evidence, chosen by conditions on the facts
+(modality, GPU, compute budget, time budget) in the catalog's clause format. Each model names the families it
+compares: the network (``deep_family``) and the classical opponent (``classical_family``: boosted trees on
+tables, MiniRocket on series). ``benchmarks/fit_odds.py`` fits the models on the evidence tables in
 ``advisor/rules/evidence/`` (published large-budget results; this project's measured small-budget runs) and
 rewrites the file; ``docs/odds.md`` says how, and how accurate each model is on datasets it did not see.
 
@@ -62,7 +64,8 @@ class Term:
 
 @dataclass(frozen=True)
 class OddsModel:
-    """A logistic model of P(best network beats best boosted trees), or a mix of other models' logits."""
+    """A logistic model of P(best network beats the best classical family), or a mix of other models' logits
+    (plus the model's own intercept: a measured shift of the mixed evidence)."""
 
     id: str
     label: str
@@ -70,6 +73,8 @@ class OddsModel:
     evidence: str
     source: str
     deep_family: str
+    classical_family: str
+    classical_label: str
     intercept: float = 0.0
     terms: tuple[Term, ...] = ()
     mix: Mapping[str, float] = field(default_factory=dict)
@@ -81,7 +86,7 @@ class OddsModel:
     def logit(self, facts: Mapping[str, Any]) -> float:
         if self.mix:
             models = {m.id: m for m in odds_models()}
-            return sum(w * models[k].logit(facts) for k, w in self.mix.items())
+            return self.intercept + sum(w * models[k].logit(facts) for k, w in self.mix.items())
         return self.intercept + sum(t.weight * t.value(facts)[0] for t in self.terms)
 
     def contributions(self, facts: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
@@ -117,6 +122,8 @@ class DeepOdds:
     reason: str
     source: str
     drivers: tuple[str, ...] = ()
+    classical_family: str = ""  # results saved before series had odds carry neither: boosted trees
+    classical_label: str = "boosted trees"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> DeepOdds | None:
@@ -157,6 +164,8 @@ def odds_models() -> tuple[OddsModel, ...]:
                 evidence=entry["evidence"],
                 source=entry["source"],
                 deep_family=entry["deep_family"],
+                classical_family=entry["classical_family"],
+                classical_label=entry["classical_label"],
                 intercept=float(entry.get("intercept", 0.0)),
                 terms=tuple(Term(**t) for t in entry.get("terms", ())),
                 mix=dict(entry.get("mix", {})),
@@ -176,17 +185,18 @@ def _check_model(entry: dict[str, Any], ids: set[str], known: set[str], refuse: 
     unknown = sorted(set(entry.get("mix", {})) - ids)
     if unknown:
         raise refuse(f"mixes unknown models {unknown}.", f"Known models: {', '.join(sorted(ids))}.")
-    if entry["deep_family"] not in known:
-        raise refuse(f"unknown family {entry['deep_family']!r}.", f"Known families: {', '.join(sorted(known))}.")
+    for key in ("deep_family", "classical_family"):
+        if entry.get(key) not in known:
+            raise refuse(f"unknown family {entry.get(key)!r} as {key}.", f"Known families: {', '.join(sorted(known))}.")
     if not entry.get("terms") and not entry.get("mix"):
         raise refuse("it has neither terms nor a mix.", "Fit it with benchmarks/fit_odds.py --write, or mix others.")
 
 
 def deep_odds(facts: Mapping[str, Any]) -> DeepOdds | None:
-    """The odds for a table (``None`` for other data): the first model whose conditions hold."""
-    if facts.get("modality") != "tabular":
+    """The odds from the first model whose conditions hold (``None`` where none does: images and text)."""
+    model = next((m for m in odds_models() if m.applies(facts)), None)
+    if model is None:
         return None
-    model = next(m for m in odds_models() if m.applies(facts))
     p = 1.0 / (1.0 + math.exp(-model.logit(facts)))
     band = too_close_band()
     favours = "too_close" if abs(p - 0.5) < band else "deep" if p > 0.5 else "classical"
@@ -201,6 +211,8 @@ def deep_odds(facts: Mapping[str, Any]) -> DeepOdds | None:
         reason=_reason(p, favours, model, drivers),
         source=model.source,
         drivers=tuple(drivers),
+        classical_family=model.classical_family,
+        classical_label=model.classical_label,
     )
 
 
@@ -211,7 +223,7 @@ def _drivers(model: OddsModel, facts: Mapping[str, Any]) -> list[str]:
     for fact, push, known in ranked[:3]:
         if abs(push) < 0.05:
             continue
-        side = "networks" if push > 0 else "boosted trees"
+        side = "networks" if push > 0 else model.classical_label
         shown = _shown(fact, facts.get(fact)) if known else "unknown (taken as typical)"
         out.append(f"{fact.replace('_', ' ')} {shown} favours {side} ({push:+.2f} on the log-odds)")
     return out
@@ -220,7 +232,7 @@ def _drivers(model: OddsModel, facts: Mapping[str, Any]) -> list[str]:
 def _shown(fact: str, value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
-    if fact in ("rows", "features", "n_classes"):
+    if fact in ("rows", "features", "n_classes", "series_length", "series_channels"):
         return f"{int(value):,}"
     return f"{float(value):.2f}" if fact in ("categorical_share",) else f"{float(value):.1f}"
 
@@ -228,7 +240,7 @@ def _shown(fact: str, value: Any) -> str:
 def _reason(p: float, favours: str, model: OddsModel, drivers: list[str]) -> str:
     side = {
         "deep": "the best network is the better bet",
-        "classical": "boosted trees are the better bet",
+        "classical": f"{model.classical_label} are the better bet",
         "too_close": "too close to call: measure both",
     }[favours]
     accuracy = model.fit.get("lodo_accuracy")
@@ -239,5 +251,6 @@ def _reason(p: float, favours: str, model: OddsModel, drivers: list[str]) -> str
     )
     because = f" Because: {'; '.join(drivers)}." if drivers else ""
     return (
-        f"Odds that the best network beats the best boosted trees: {p:.0%} ({side}), from {model.label}{fit}.{because}"
+        f"Odds that the best network beats the best {model.classical_label}: {p:.0%} ({side}), "
+        f"from {model.label}{fit}.{because}"
     )

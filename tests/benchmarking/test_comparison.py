@@ -111,3 +111,27 @@ def test_the_odds_are_checked_against_the_measured_side() -> None:
     assert "losing side" in str(odds_check(trees, measured("deep")))
     assert "not contradicted" in str(odds_check(trees, measured("too_close")))
     assert "20%" in str(odds_check(trees, measured("classical"))) and odds_check(None, measured("deep")) is None
+
+
+def test_a_starved_network_that_lost_is_said_to_have_lost_at_this_budget_only() -> None:
+    fair = [_side("cnn", 0.70, 0.70, 0.70, 10, 20.0)]
+    starved = [Side("cnn", 0.70, 0.70, _predictions(0.70, 10), 20.0, starved=True)]
+    classical = [_side("minirocket", 0.90, 0.90, 0.90, 11, 1.0)]
+    args = {"metric": "accuracy", "higher_is_better": True, "n_rows": len(Y), "seed": 0}
+    plain = compare_sides(fair, classical, accuracy, **args)
+    said = compare_sides(starved, classical, accuracy, **args)
+    assert plain is not None and said is not None and plain.call == said.call == "classical"
+    assert "at this budget only" not in plain.summary
+    assert "at this budget only: cnn was stopped by its time window before it converged" in said.summary
+
+
+def test_the_odds_check_names_the_classical_opponent_of_series() -> None:
+    from advisor.benchmarking.comparison import odds_check
+    from advisor.rules.odds import DeepOdds
+
+    measured = DeepVsClassical("accuracy", "cnn", "minirocket", 0.8, 0.9, -0.1, -0.15, -0.05, 1000, 500,
+                               "classical", "minirocket", "")  # fmt: skip
+    odds = DeepOdds(0.3, "classical", "series_short_run", "runs", "measured", "cnn", "r", "s",
+                    classical_family="minirocket", classical_label="random-kernel classifier (MiniRocket)")  # fmt: skip
+    text = str(odds_check(odds, measured))
+    assert "beats the best random-kernel classifier (MiniRocket)" in text and "called the winning side" in text

@@ -41,3 +41,21 @@ def test_a_tie_with_the_rules_pick_counts_as_agreement() -> None:
         True,
     )
     assert not beaten.agreed and beaten.winner == "linear" and beaten.margin == 0.1
+
+
+def test_a_pick_that_lost_within_the_noise_is_not_said_to_be_wrong() -> None:
+    fams = (_fam("minirocket", 0.993), _fam("multirocket", 1.0))
+    asked: list[tuple[str, str]] = []
+
+    def interval(winner: str, other: str) -> tuple[float, float]:
+        asked.append((winner, other))
+        return (-0.007, 0.02) if winner == "multirocket" else (0.01, 0.03)
+
+    close = verdict(fams, ["minirocket", "multirocket"], "accuracy", True, interval)
+    assert asked == [("multirocket", "minirocket")]
+    assert not close.agreed and close.within_noise is True and "does not contradict the rules" in close.summary
+    assert "-0.0070 to +0.0200" in close.summary
+    clear = verdict(fams, ["minirocket"], "accuracy", True, lambda w, o: (0.001, 0.012))
+    assert clear.within_noise is False and "the measurement wins" in clear.summary
+    unchecked = verdict(fams, ["minirocket"], "accuracy", True)
+    assert unchecked.within_noise is None and "the measurement wins" in unchecked.summary

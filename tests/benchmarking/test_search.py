@@ -23,3 +23,28 @@ def test_a_starved_network_says_what_a_fair_run_needs(tmp_path: Path) -> None:
     assert needed > 12  # more than it had
     assert tabm.reason in result.notes
     assert result.wall_s <= 12 * 1.05
+
+
+def test_a_series_network_is_planned_from_measured_epochs_and_a_short_plan_is_said(tmp_path: Path) -> None:
+    """At 12 s a series CNN gets fewer epochs than a fair run needs: the plan says so and, unless early stopping
+    ended it well before its planned epochs, its result is marked starved; a verdict it lost holds at this
+    budget only."""
+    from advisor.benchmarking.search import STARVED
+    from advisor.models.series.cnn1d import LADDER, MIN_EPOCHS
+
+    data = advisor.datasets.load("gunpoint")
+    result = advisor.benchmark(data, families=["minirocket", "cnn"], budget=12, seed=0, run_dir=tmp_path)
+    cnn, rocket = result.family("cnn"), result.family("minirocket")
+    assert cnn.status == rocket.status == "ok"
+    plan = cnn.sizing
+    assert (plan["architecture"], plan["width"]) in LADDER and plan["fair_epochs"] == MIN_EPOCHS
+    assert plan["max_epochs"] < MIN_EPOCHS and "or a GPU for a fair run" in plan["why"]
+    assert any(n.startswith("cnn: ") and "probed seconds per epoch" in n for n in result.notes)
+    assert rocket.test_metrics["accuracy"] >= 0.95  # published MiniRocket on GunPoint: 0.99
+    best = min((t for t in result.trials if t.family == "cnn" and t.value is not None), key=lambda t: t.value)
+    cut = best.costs.get("stopped_by_deadline") or best.costs["n_steps"] + plan["patience"] >= plan["max_epochs"]
+    assert (STARVED in cnn.reason) == bool(cut)
+    comparison = result.comparison
+    if comparison is not None and comparison.call == "classical" and cut:
+        assert "at this budget only" in comparison.summary
+    assert result.wall_s <= 12 * 1.05

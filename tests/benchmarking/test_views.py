@@ -90,7 +90,7 @@ def test_a_saved_hybrid_predicts_rows_whose_text_is_missing(tmp_path: Path, revi
     row = reviews_small.X.head(1).copy()
     row["Review Text"] = None
     out = view.preparer.transform(row)  # an empty text encodes; the tabular columns carry the row
-    assert out.shape == (1, view.X.shape[1]) and np.isfinite(out.iloc[0, :384].to_numpy()).all()
+    assert out.shape == (1, view.X.shape[1]) and np.isfinite(out.iloc[:, :384].to_numpy(dtype=np.float64)).all()
 
 
 def test_training_text_must_not_be_all_empty(tmp_path: Path, sms_small: Dataset) -> None:

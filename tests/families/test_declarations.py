@@ -29,7 +29,7 @@ ADVISOR = Path(__file__).resolve().parents[2] / "advisor"
 
 
 def test_every_builtin_family_is_declared_once_with_a_model_per_modality() -> None:
-    assert len({f.id for f in BUILTIN}) == len(BUILTIN) == 12
+    assert len({f.id for f in BUILTIN}) == len(BUILTIN) == 14
     specs = all_implementations()
     for family in BUILTIN:
         assert family.modalities, family.id
@@ -43,7 +43,7 @@ def test_every_builtin_family_is_declared_once_with_a_model_per_modality() -> No
 
 def test_roles_give_the_side_of_the_question() -> None:
     kinds = {f.role: f.kind for f in BUILTIN}
-    assert kinds[Role.BASELINE] is kinds[Role.BOOSTED_TREES] is Kind.CLASSICAL
+    assert kinds[Role.BASELINE] is kinds[Role.BOOSTED_TREES] is kinds[Role.RANDOM_KERNELS] is Kind.CLASSICAL
     assert kinds[Role.NETWORK] is Kind.DEEP and kinds[Role.HYBRID] is Kind.HYBRID is kinds[Role.ENSEMBLE]
     networks = [f for f in BUILTIN if f.role is Role.NETWORK]
     assert networks and all(f.architecture is not Architecture.NONE and f.needs_recipe for f in networks)

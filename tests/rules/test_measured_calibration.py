@@ -34,9 +34,12 @@ def test_large_images_still_prefer_pretrained_networks() -> None:
     assert "complexity.tiny_images" not in {f.id for f in rec.fired}
 
 
-def test_small_series_put_a_1d_cnn_first() -> None:
-    # measured: 1-D CNN 0.980 vs LightGBM 0.900 on GunPoint, 0.995 vs 0.960 on JapaneseVowels
+def test_small_series_put_minirocket_first_and_plan_the_cnn() -> None:
+    # measured (benchmarks/series.py, 60 s, 2-core CPU): MiniRocket 0.993 vs the CNN 0.980 on GunPoint, 0.986 vs
+    # 0.989 on JapaneseVowels (the CNN starved), 0.874 vs 0.720 on ArrowHead; published: MiniRocket 0.992 vs
+    # InceptionTime 1.000 on GunPoint, 0.881 vs 0.846 on ArrowHead
     for name in ("gunpoint", "japanesevowels"):
         rec = run_engine(advisor.profile(advisor.datasets.load(name)), _cpu(), Constraints())
-        assert rec.families[0] == "cnn", (name, rec.families)
-        assert "evidence.series_cnn" in {f.id for f in rec.fired}
+        assert rec.families[0] == "minirocket", (name, rec.families)
+        assert {"evidence.series_rocket", "evidence.series_cnn"} <= {f.id for f in rec.fired}
+        assert "cnn" in rec.plan.families

@@ -57,20 +57,22 @@ def test_every_model_is_data_with_known_facts_and_transforms() -> None:
     document = tomllib.loads(ODDS_FILE.read_text(encoding="utf-8"))
     ids = {m["id"] for m in document["model"]}
     fitted = [m for m in odds_models() if not m.mix]
-    assert {m.id for m in fitted} == {"large_budget", "small_budget"}
+    assert {m.id for m in fitted} == {"large_budget", "small_budget", "series_published"}
     for model in fitted:
         assert model.terms and model.fit["datasets"] >= 20
         assert all(t.low <= t.default <= t.high for t in model.terms)
     for model in odds_models():
         assert set(model.mix) <= ids and model.deep_family in families()
-    assert not odds_models()[-1].when  # the last model applies when no other does
+    assert [str(c) for c in odds_models()[-1].when] == ["modality == tabular"]  # every other table falls here
 
 
-@pytest.mark.parametrize("model_id", ["large_budget", "small_budget"])
+@pytest.mark.parametrize("model_id", ["large_budget", "small_budget", "series_published"])
 def test_the_stored_model_is_what_the_script_fits_on_the_shipped_table(model_id: str) -> None:
     script = _fit_odds_script()
-    path = script.PUBLISHED if model_id == "large_budget" else script.MEASURED
-    table = pd.read_csv(path)
+    if model_id == "series_published":
+        table = script.published_series_table()
+    else:
+        table = pd.read_csv(script.PUBLISHED if model_id == "large_budget" else script.MEASURED)
     table = table[table["budget_s"] == table["budget_s"].min()].reset_index(drop=True) if "budget_s" in table else table
     terms = script.MODEL_TERMS[model_id]
     intercept, weights = script.fit(script.design(table, terms), table["deep_better"].to_numpy())
@@ -122,10 +124,12 @@ def test_interpretability_keeps_networks_off_the_top_and_says_why() -> None:
     assert rule.effects == {} and "interpretability" in rule.reason
 
 
-def test_odds_are_only_for_tables_and_survive_json() -> None:
+def test_odds_are_for_tables_and_series_and_survive_json() -> None:
     rec = run_engine(_table(1500), CPU, GPU_HOURS)
     assert Recommendation.from_json(rec.to_json()) == rec
-    assert deep_odds({"modality": "image", "rows": 1000}) is None
+    assert deep_odds({"modality": "image", "rows": 1000}) is None and deep_odds({"modality": "text"}) is None
+    series = run_engine(_series(100), CPU, GPU_HOURS)
+    assert Recommendation.from_json(series.to_json()) == series and series.odds is not None
 
 
 def test_an_unknown_fact_is_taken_as_typical_and_said() -> None:
@@ -174,6 +178,7 @@ def test_the_100k_rule_of_thumb_is_stated_as_disputed_for_tables() -> None:
         ({"terms": [{"fact": "rows", "transform": "cube"}]}, "unknown transform"),
         ({"mix": {"nowhere": 1.0}}, "unknown models"),
         ({"deep_family": "quantum"}, "unknown family"),
+        ({"classical_family": "abacus"}, "unknown family 'abacus' as classical_family"),
         ({"terms": [], "mix": {}}, "neither terms nor a mix"),
     ],
 )
@@ -181,10 +186,55 @@ def test_a_bad_odds_model_is_refused_with_the_fix(change: dict[str, object], mat
     from advisor.errors import InvalidArgumentError
     from advisor.rules.odds import _check_model
 
-    entry = {"id": "m", "deep_family": "tabm", "terms": [{"fact": "rows", "transform": "log10"}], **change}
+    entry = {"id": "m", "deep_family": "tabm", "classical_family": "lightgbm", **change}
+    entry.setdefault("terms", [{"fact": "rows", "transform": "log10"}])
 
     def refuse(problem: str, fix: str) -> InvalidArgumentError:
         return InvalidArgumentError(problem, fix)
 
     with pytest.raises(InvalidArgumentError, match=match):
         _check_model(entry, {"m", "other"}, set(families()), refuse)
+
+
+def _series(rows: int, length: int = 150, channels: int = 1) -> DatasetProfile:
+    return DatasetProfile.from_summary(
+        rows=rows, features=1, modality="timeseries", task="multiclass", n_classes=3, series_length=length,
+        series_channels=channels,
+    )  # fmt: skip
+
+
+def test_series_odds_compare_networks_with_minirocket_from_the_ucr_evidence() -> None:
+    rec = run_engine(_series(300), CPU, GPU_HOURS)
+    assert rec.odds is not None and rec.odds.model == "series_published"
+    assert (rec.odds.deep_family, rec.odds.classical_family) == ("cnn", "minirocket")
+    assert "random-kernel classifier (MiniRocket)" in rec.odds.reason and "published_ucr.csv" in rec.odds.source
+    assert rec.odds.favours == "too_close"  # InceptionTime beat MiniRocket on 49 of 112 UCR sets: a coin flip
+    fit = next(m for m in odds_models() if m.id == "series_published").fit
+    assert fit["datasets"] == 112 and fit["deep_wins"] == 49
+    short = run_engine(_series(300), CPU, Constraints(gpu=False, time_budget_s=60))
+    assert short.odds is not None and short.odds.model == "series_short_run"
+    assert short.odds.p_deep < rec.odds.p_deep  # a 60 s CPU run starves the networks: measured
+
+
+def test_series_rank_minirocket_first_on_small_data_and_networks_gain_with_data_and_a_gpu() -> None:
+    small = run_engine(_series(200), CPU, Constraints(gpu=False))
+    assert small.top.family == "minirocket" and small.top.kind == "classical"
+    assert {"evidence.series_rocket", "odds.deep_vs_gbdt"} <= set(small.top.rules)
+    score = {r.family: r.score for r in small.ranking}
+    large = {r.family: r.score for r in run_engine(_series(50_000), CPU, GPU_HOURS).ranking}
+    assert large["cnn"] - large["minirocket"] > score["cnn"] - score["minirocket"]
+    long = {r.family: r.score for r in run_engine(_series(200, length=5_000), CPU, Constraints(gpu=False)).ranking}
+    assert long["rnn"] < score["rnn"]  # recurrent networks on very long series: slow and forgetful
+    multi = run_engine(_series(200, channels=6), CPU, Constraints(gpu=False))
+    assert any(r.id == "size.series_multichannel" for r in multi.fired)
+    plain = run_engine(_series(200), CPU, Constraints(gpu=False, interpretability=True))
+    assert plain.top.family not in ("minirocket", "multirocket", "cnn")
+
+
+def test_the_short_run_series_shift_is_what_the_script_measures_on_the_shipped_runs() -> None:
+    script = _fit_odds_script()
+    measured = pd.read_csv(script.MEASURED_SERIES)
+    block = script.series_shift(script.published_series_table(), measured)
+    stored = next(m for m in odds_models() if m.id == "series_short_run")
+    assert f"intercept = {stored.intercept:.4f}" in block and stored.intercept < 0  # the CPU run starves networks
+    assert stored.fit["datasets"] == len(measured) and set(measured["budget_s"]) == {60}

@@ -86,8 +86,9 @@ def _start(run_dir: Path, state: str) -> None:
     )
     label = "Measure again" if state == "done" else "Measure the learning curve"
     cells[1].caption(
-        "Trains the best boosted trees and the best network on five growing stratified samples, all scored on "
-        "the same test rows, and says at how many rows the network would overtake the trees."
+        "Trains the best classical family (boosted trees; MiniRocket on series) and the best network on five "
+        "growing stratified samples, all scored on the same test rows, and says at how many rows the network "
+        "would overtake the classical model."
     )
     if st.button(label, key="start_curve", icon=":material/trending_up:"):
         curve_spec = jobs.JobSpec.from_dict(

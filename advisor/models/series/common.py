@@ -2,7 +2,9 @@
 
 :class:`SeriesNetwork` fills in the input hooks of :class:`~advisor.models.torch.deep.DeepClassifier` for
 series: ``_prepare`` learns each channel's mean and standard deviation from the training series,
-``_batch`` standardizes the rows' series (NaN becomes 0, the channel mean), shortens series longer than
+``_batch`` standardizes the rows' series -- by those channel statistics (``normalize='channel'``), or each
+series' channels by their own mean and standard deviation (``normalize='series'``: z-normalization, as the
+UCR archive and the FCN / ResNet / InceptionTime papers do) -- (NaN becomes 0, the mean), shortens series longer than
 ``max_length`` by averaging equal spans of time (:func:`~advisor.models.series.inputs.downsample`) and
 pads them with zeros to the longest series of the batch, returning ``(values, lengths)``; a network masks
 positions at or past ``lengths`` so padding never changes a prediction. Training batches may be augmented
@@ -13,6 +15,7 @@ from the fit's seeded generator).
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,17 +23,19 @@ import torch
 
 from advisor.errors import InvalidArgumentError, WrongTypeError
 from advisor.models.series.inputs import channel_stats, downsample, n_items, same_channels, series_at
+from advisor.models.series.nets import length_mask
 from advisor.models.spec import FitContext
 from advisor.models.torch.base import check_choice, check_integer, check_number
 from advisor.models.torch.deep import DeepClassifier
 from advisor.models.torch.training import DEVICES
 
-__all__ = ["JITTER", "SCALING", "SeriesNetwork", "default_batch_size", "fixed_params", "length_mask"]
+__all__ = ["JITTER", "NORMALIZATIONS", "SCALING", "SeriesNetwork", "default_batch_size", "fixed_params", "length_mask"]
 
 #: Augmentation: each channel scaled by U(1 - SCALING, 1 + SCALING), plus N(0, JITTER) noise (standardized units).
 SCALING = 0.1
 JITTER = 0.03
 SCHEDULES = ("warmup_cosine", "cosine", "none")
+NORMALIZATIONS = ("channel", "series")
 #: Epoch cap and patience when the context carries no recipe (series data sets are usually small).
 MAX_EPOCHS, MAX_EPOCHS_CAP, PATIENCE = 100, 150, 15
 
@@ -51,12 +56,14 @@ class SeriesNetwork(DeepClassifier):
     """
 
     max_length: int
+    normalize: str = "channel"
 
     def _prepare(self, X_train: Any) -> None:
         self._check_params()
         items = [series_at(X_train, i) for i in range(n_items(X_train))]
         self.n_channels_ = same_channels(items)
         self.n_train_ = len(items)
+        self.longest_ = min(max(s.shape[1] for s in items), int(self.max_length))
         self.channel_mean_, self.channel_scale_ = channel_stats(items)
 
     def _batch(self, X: Any, rows: np.ndarray, *, train: bool, generator: torch.Generator) -> tuple[torch.Tensor, ...]:
@@ -76,7 +83,10 @@ class SeriesNetwork(DeepClassifier):
                 f"A series has {series.shape[0]} channels, but the model was trained on {self.n_channels_}.",
                 f"Give series with {self.n_channels_} channels.",
             )
-        z = (downsample(series, int(self.max_length)) - self.channel_mean_[:, None]) / self.channel_scale_[:, None]
+        series = downsample(series, int(self.max_length))
+        if self.normalize == "series":
+            return _z_normalized(series)
+        z = (series - self.channel_mean_[:, None]) / self.channel_scale_[:, None]
         return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
 
     def _check_params(self) -> None:
@@ -88,6 +98,7 @@ class SeriesNetwork(DeepClassifier):
         check_integer("patience", self.patience, low=1)
         check_integer("max_length", self.max_length, low=1)
         check_choice("schedule", self.schedule, SCHEDULES)
+        check_choice("normalize", self.normalize, NORMALIZATIONS)
         check_choice("device", self.device, DEVICES)
         if self.class_weight not in (None, "balanced"):
             raise InvalidArgumentError(
@@ -101,9 +112,15 @@ class SeriesNetwork(DeepClassifier):
             raise InvalidArgumentError(f"n_jobs={self.n_jobs!r} is not a thread count.", "Use None, -1 or >= 1.")
 
 
-def length_mask(lengths: torch.Tensor, width: int) -> torch.Tensor:
-    """(batch, width) boolean: True at the positions inside each series."""
-    return torch.arange(width, device=lengths.device)[None, :] < lengths[:, None]
+def _z_normalized(series: np.ndarray) -> np.ndarray:
+    """Each channel of one series minus its mean over its standard deviation (NaN ignored, then 0); a
+    constant channel becomes 0."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN channel
+        mean = np.nanmean(series, axis=1, keepdims=True)
+        std = np.nanstd(series, axis=1, keepdims=True)
+    z = (series - mean) / np.where(std > 1e-8, std, 1.0)
+    return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
 
 
 def _augmented(x: torch.Tensor, lengths: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

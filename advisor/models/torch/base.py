@@ -153,7 +153,9 @@ class BaseMLP(TabularInputTags, BaseEstimator, ABC):
             return None
         table, target = validation
         task, scale = self._fitted_task(), self._target_scale()
-        return lambda: validation_loss(task, predict_outputs(self.module_, table), target, scale)
+        weights = getattr(self, "class_weight_", None)  # set with the training criterion, for classifiers
+        weight = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
+        return lambda: validation_loss(task, predict_outputs(self.module_, table), target, scale, weight)
 
     def _split(self, targets: np.ndarray, eval_set: EvalSet | None, rng: np.random.RandomState) -> tuple[Any, Any]:
         n = len(targets)

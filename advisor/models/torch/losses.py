@@ -97,10 +97,19 @@ def make_loss(
     raise ValueError(f"Unknown classification loss {loss!r}; choose one of {CLASSIFICATION_LOSSES}.")
 
 
-def validation_loss(task: str, outputs: torch.Tensor, target: torch.Tensor, target_scale: float = 1.0) -> float:
-    """The monitored validation score, lower is better: unweighted log loss for classification, RMSE in
-    the target's original units for regression (``outputs`` and ``target`` standardized, times the scale).
+def validation_loss(
+    task: str,
+    outputs: torch.Tensor,
+    target: torch.Tensor,
+    target_scale: float = 1.0,
+    class_weight: torch.Tensor | None = None,
+) -> float:
+    """The monitored validation score, lower is better: log loss for classification, weighted per class like the
+    training loss when ``class_weight`` is given (early stopping then keeps the epoch the weighted objective
+    prefers); RMSE in the target's original units for regression (``outputs`` and ``target`` standardized,
+    times the scale).
     """
     if task == "regression":
         return float(torch.sqrt(F.mse_loss(outputs.reshape(-1).double(), target.reshape(-1).double()))) * target_scale
-    return float(_per_sample_cross_entropy(outputs.double(), target).mean())
+    weight = None if class_weight is None else class_weight.to(outputs.device, torch.float64)
+    return float(_weighted_mean(_per_sample_cross_entropy(outputs.double(), target), target, weight))

@@ -31,14 +31,19 @@ def seconds_per_step(
     n_jobs: int | None = None,
 ) -> float:
     """Median seconds of one training step (forward, loss, backward, AdamW update) of ``module`` on one batch,
-    after a warm-up step, with the threads a trial would use."""
+    after a warm-up step, with the threads a trial would use (on a GPU, the module and inputs on it: each step
+    waits for the device)."""
     optimizer = torch.optim.AdamW(module.parameters(), lr=1e-3)
     module.train()
+
+    cuda = any(p.is_cuda for p in module.parameters())
 
     def step() -> None:
         optimizer.zero_grad(set_to_none=True)
         loss(module(*inputs), target).backward()
         optimizer.step()
+        if cuda:  # the clock must wait for the GPU's queued work
+            torch.cuda.synchronize()
 
     times = []
     with torch_threads(n_jobs):

@@ -16,9 +16,13 @@ import torch
 from sklearn.base import clone
 
 from advisor.errors import WrongTypeError
-from advisor.models.series.cnn1d import MaskedBatchNorm1d, SeriesCNNClassifier
+from advisor.models.series import cnn1d
+from advisor.models.series.cnn1d import MaskedBatchNorm1d, MeanProbabilities, SeriesCNNClassifier
 from advisor.models.series.inputs import downsample
+from advisor.models.series.nets import ARCHITECTURES, build_network, inception_kernels
 from advisor.models.series.rnn import SeriesRNNClassifier
+
+from .conftest import series_context
 
 NETWORKS = {"cnn": SeriesCNNClassifier, "rnn": SeriesRNNClassifier}
 SMALL = {"cnn": {"width": 16, "n_blocks": 2}, "rnn": {"hidden_size": 16}}
@@ -168,3 +172,59 @@ def test_rnn_reads_frames_of_consecutive_points(gunpoint, vowels) -> None:
     assert make("rnn", max_epochs=1, hidden_size=8).fit(X_v, y_v).frame_ == 1
     lstm = make("rnn", max_epochs=1, cell="lstm", n_layers=2, bidirectional=False, frame=5).fit(X_train, y_train)
     assert lstm.module_.rnn.input_size == 5 and lstm.module_.rnn.num_layers == 2
+
+
+# ---------------------------------------------------------------------- FCN, ResNet, InceptionTime; ensembles
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_each_architecture_ignores_padding(architecture) -> None:
+    """In evaluation mode a short series' logits are the same alone as beside a longer (padded) one."""
+    torch.manual_seed(0)
+    net = build_network(architecture, 3, 4, width=8, n_blocks=3, dropout=0.0, momentum=0.1, max_length=40).eval()
+    short, long = torch.randn(1, 3, 12), torch.randn(1, 3, 40)
+    alone = net(short, torch.tensor([12]))
+    padded = torch.zeros(2, 3, 40)
+    padded[0, :, :12], padded[1] = short[0], long[0]
+    together = net(padded, torch.tensor([12, 40]))
+    assert together.shape == (2, 4) and torch.allclose(alone[0], together[0], atol=1e-5)
+
+
+def test_inception_kernels_fit_short_series() -> None:
+    assert inception_kernels(None) == (39, 19, 9) == inception_kernels(500)
+    assert inception_kernels(24) == (23, 19, 9) and inception_kernels(10) == (9,) and inception_kernels(4) == (3,)
+
+
+def test_an_ensemble_averages_its_networks_and_stops_at_the_deadline(gunpoint) -> None:
+    X_train, y_train, X_test, _ = gunpoint
+    params = {"architecture": "fcn", "width": 8, "n_blocks": 2, "max_epochs": 3, "patience": 3}
+    three = make("cnn", n_networks=3, **params).fit(X_train, y_train)
+    assert three.n_networks_ == 3 and len(three.member_epochs_) == 3 and isinstance(three.module_, MeanProbabilities)
+    members = [torch.softmax(m(*three._batch(X_test, np.arange(5), train=False, generator=torch.Generator())), 1)
+               for m in three.module_.members]  # fmt: skip
+    assert np.allclose(three.predict_proba(X_test[:5]), torch.stack(members).mean(0).detach().numpy(), atol=1e-5)
+    calls: list[tuple[int, float]] = []
+
+    def deadline_after_first(epoch: int, value: float) -> bool:
+        calls.append((epoch, value))
+        return len([v for _, v in calls if math.isfinite(v)]) >= 3 and not math.isfinite(value)
+
+    one = make("cnn", n_networks=3, **params).fit(X_train, y_train, progress=deadline_after_first)
+    assert one.n_networks_ == 1 and one.n_epochs_ == 3  # the deadline passed before a second network started
+    assert [e for e, v in calls if math.isfinite(v)] == [0, 1, 2]  # only the first network's losses are reported
+
+
+def test_sizing_plans_architecture_networks_and_epochs_from_measured_time() -> None:
+    ctx = series_context("binary", rows=50)
+    roomy = cnn1d.size(ctx, 5_000.0, 50)
+    assert roomy["architecture"] == "inception" and roomy["n_networks"] > 1 and roomy["max_epochs"] >= cnn1d.MIN_EPOCHS
+    assert "probed seconds per epoch" in roomy["why"] and roomy["fair_epochs"] == cnn1d.MIN_EPOCHS
+    tight = cnn1d.size(ctx, 0.5, 50)
+    assert tight["n_networks"] == 1 and tight["max_epochs"] < cnn1d.MIN_EPOCHS and "or a GPU" in tight["why"]
+    assert (tight["architecture"], tight["width"]) in cnn1d.LADDER
+    paper = cnn1d.size(ctx, None, 50)
+    assert (paper["architecture"], paper["n_networks"], paper["max_epochs"]) == ("inception", 5, 1500)
+    sized = series_context("binary", rows=50, sizing=roomy)
+    params = cnn1d.default_params(sized)
+    assert (params["architecture"], params["n_networks"], params["max_epochs"]) == (
+        roomy["architecture"], roomy["n_networks"], roomy["max_epochs"],
+    )  # fmt: skip
+    assert params["normalize"] == "series"  # one channel: z-normalized, as the papers do

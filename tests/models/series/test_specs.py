@@ -22,7 +22,8 @@ def test_registry_finds_the_series_families() -> None:
         assert spec.view == "series" and spec.steps == "epochs"
         family = get_family(name)
         assert family.supports("timeseries", "multiclass") and not family.supports("timeseries", "regression")
-    assert cnn1d.SPEC.label == "1-D CNN" and cnn1d.SPEC.inputs == "standardized series (padded + masked)"
+    assert cnn1d.SPEC.label == "1-D CNN (InceptionTime / ResNet / FCN)" and cnn1d.SPEC.size is cnn1d.size
+    assert cnn1d.SPEC.inputs == "normalized series (padded + masked)"
     assert rnn.SPEC.label == "GRU / LSTM" and "unequal lengths exact" in rnn.SPEC.inputs
 
 
@@ -68,6 +69,6 @@ def test_a_real_study_over_the_space(name, gunpoint) -> None:
     default = spec.default_params(ctx)
     study.enqueue_trial(default)
     study.optimize(objective, n_trials=2)
-    first = study.trials[0].params
-    assert first == {k: v for k, v in default.items() if k not in ("max_epochs", "patience", "class_weight")}
+    first = study.trials[0].params  # the suggested keys: the default's values; the rest are fixed by data and plan
+    assert first == {k: default[k] for k in study.trials[1].params} and first.items() <= default.items()
     assert all(t.state == optuna.trial.TrialState.COMPLETE and 0.0 <= t.value <= 1.0 for t in study.trials)

@@ -92,3 +92,14 @@ def test_validation_loss_is_log_loss_for_classes_and_rmse_in_original_units() ->
     pred, true = torch.tensor([[0.0], [1.0], [2.0]]), torch.tensor([[0.5], [1.0], [1.0]])
     rmse_std = float(np.sqrt((0.25 + 0 + 1) / 3))
     assert validation_loss("regression", pred, true, target_scale=10.0) == pytest.approx(10 * rmse_std)
+
+
+def test_validation_loss_weights_classes_like_the_training_loss() -> None:
+    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, -1.0], [1.0, 1.0, 1.0]])
+    target = torch.tensor([0, 1, 2, 0])
+    weight = torch.tensor([1000.0, 1e-4, 1e-4])
+    per_row = F.cross_entropy(logits.double(), target, reduction="none").numpy()
+    w = weight.double().numpy()[target.numpy()]
+    assert validation_loss("multiclass", logits, target) == pytest.approx(per_row.mean())
+    weighted = validation_loss("multiclass", logits, target, class_weight=weight)
+    assert weighted == pytest.approx((w * per_row).sum() / w.sum()) and weighted != pytest.approx(per_row.mean())
