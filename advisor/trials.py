@@ -73,7 +73,7 @@ STORAGE_FILE = "optuna.db"
 RESULT_FILE = "result.json"
 # what opening or reading a storage raises on a bad URL, a missing driver, an unreachable server, a file
 # that is not a database or a database without Optuna's tables (optuna wraps some in StorageInternalError)
-_STORAGE_FAILURES = (ImportError, ValueError, sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.OptunaError)
+STORAGE_FAILURES = (ImportError, ValueError, sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.OptunaError)
 INSTALL_HINT = 'Install it: pip install "advisor[dashboard]" (or pip install optuna-dashboard).'
 
 
@@ -171,8 +171,8 @@ def open_storage(storage: str) -> optuna.storages.BaseStorage:
             skip_compatibility_check=True,  # as optuna-dashboard: it offers the schema migration itself
             skip_table_creation=True,  # never writes Optuna's tables into a database that lacks them
         )
-    except _STORAGE_FAILURES as exc:
-        raise _storage_error(storage, exc) from exc
+    except STORAGE_FAILURES as exc:
+        raise storage_error(storage, exc) from exc
 
 
 def _check_sqlite_file(storage: str) -> None:
@@ -185,14 +185,16 @@ def _check_sqlite_file(storage: str) -> None:
         )
 
 
-def _storage_error(storage: str, exc: BaseException) -> StorageError:
+def storage_error(storage: str, exc: BaseException, doing: str = "read") -> StorageError:
+    """The :class:`StorageError` for a storage URL that failed to open: the root cause, and what to check."""
     for _ in range(10):  # the root cause says most (e.g. "no such table", "No module named 'psycopg'")
         exc = exc.__cause__ or exc.__context__ or exc
     detail = (str(exc).strip().splitlines() or [""])[0]
     return StorageError(
-        f"Cannot read the Optuna storage '{masked_url(storage)}': {type(exc).__name__}: {detail}",
+        f"Cannot {doing} the Optuna storage '{masked_url(storage)}': {type(exc).__name__}: {detail}",
         "Check the URL, that the database server is reachable, that its driver is installed (the module the "
-        "message names, e.g. pip install psycopg for postgresql://) and that a benchmark wrote into it.",
+        "message names: pip install 'advisor[postgres]' for postgresql://) and, to read a run, that a benchmark "
+        "wrote into it.",
     )
 
 
@@ -211,8 +213,8 @@ def study_summaries(storage: str | optuna.storages.BaseStorage) -> list[StudySum
     try:
         studies = opened.get_all_studies()
         summaries = [_summary(opened, study) for study in studies]
-    except _STORAGE_FAILURES as exc:
-        raise _storage_error(storage if isinstance(storage, str) else type(storage).__name__, exc) from exc
+    except STORAGE_FAILURES as exc:
+        raise storage_error(storage if isinstance(storage, str) else type(storage).__name__, exc) from exc
     return sorted(summaries, key=lambda s: s.name)
 
 

@@ -49,6 +49,7 @@ from advisor.hardware import Hardware, detect
 from advisor.profiling import profile as build_profile
 from advisor.profiling.checks import check_answerable
 from advisor.rules import Constraints, Recommendation, run_engine
+from advisor.trials import masked_url
 
 __all__ = ["BEST_MODEL", "ProgressEvent", "run_benchmark"]
 
@@ -251,4 +252,5 @@ def _check_families(asked: list[str]) -> list[str]:
 
 
 def _safe_url(storage: Any) -> str:
-    return storage if isinstance(storage, str) else type(storage).__name__
+    """The storage as results record it: a URL without its password, or the storage object's class."""
+    return masked_url(storage) if isinstance(storage, str) else type(storage).__name__

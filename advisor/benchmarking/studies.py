@@ -28,6 +28,7 @@ import sqlalchemy
 from advisor.benchmarking.objective import PRUNER_STARTUP_TRIALS, warmup_steps
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
+from advisor.trials import STORAGE_FAILURES, storage_error
 
 __all__ = [
     "PRUNERS",
@@ -55,7 +56,10 @@ def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.Base
             sqlite = storage.startswith("sqlite")
             # SQLite: wait for the lock instead of failing when another process writes
             kwargs = {"connect_args": {"timeout": 60}} if sqlite else {}
-            rdb = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
+            try:
+                rdb = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
+            except STORAGE_FAILURES as exc:  # a missing driver, an unreachable server, a bad URL
+                raise storage_error(storage, exc, doing="open") from exc
             if sqlite:
                 sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
                 rdb.engine.dispose()  # reconnect with the pragmas
