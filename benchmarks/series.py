@@ -177,10 +177,15 @@ def main() -> None:
     parser.add_argument("--evidence", type=Path, help="also write the measured evidence table (e.g. "
                         "advisor/rules/evidence/measured_series.csv, read by benchmarks/fit_odds.py)")  # fmt: skip
     args = parser.parse_args()
+    if args.data is not None and not args.data.is_dir():
+        parser.error(f"--data {args.data} is not a folder: pass a folder of .ts dataset folders")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     found = datasets(args.data)
     names = args.datasets.split(",") if args.datasets else list(found)
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        parser.error(f"unknown datasets {unknown}: choose among {', '.join(found)}")
     rows = []
     for name in names:
         start = time.monotonic()

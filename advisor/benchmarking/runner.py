@@ -12,6 +12,7 @@ folder resumes: finished trials are kept and never repeated. Deadlines come from
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,20 +135,15 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
             starved = STARVED in (fam.reason or "")
             val, test = fam.val_metrics[self.metric], fam.test_metrics[self.metric]
             sides[kind].append(Side(name, val, test, values, fit_s, starved))
-        y, data = self.y[self.splits.test], self.metric_data()
-
-        def score(values: np.ndarray, rows: np.ndarray) -> float:
-            return metrics_of(values[rows], y[rows], data).get(self.metric, float("nan"))
-
         return compare_sides(
             sides[Kind.DEEP],
             sides[Kind.CLASSICAL],
-            score,
+            self._test_scorer(),
             metric=self.metric,
             higher_is_better=self.higher_is_better,
-            n_rows=len(y),
+            n_rows=len(self.splits.test),
             seed=self.seed,
-            time_limit_s=min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE)),
+            time_limit_s=self._bootstrap_s(),
         )
 
     def lead(self, winner: str, other: str) -> tuple[float, float]:
@@ -156,15 +152,28 @@ class _Run(SearchSteps, EnsembleSteps, DeploySteps):
         first, second = self.test_predictions.get(winner), self.test_predictions.get(other)
         if first is None or second is None:
             return float("nan"), float("nan")
+        sign, score = (1.0 if self.higher_is_better else -1.0), self._test_scorer()
+
+        def signed(values: np.ndarray, rows: np.ndarray) -> float:
+            return sign * score(values, rows)
+
+        n = len(self.splits.test)
+        low, high, _ = paired_bootstrap(first, second, signed, n, seed=self.seed, time_limit_s=self._bootstrap_s() / 2)
+        return low, high
+
+    def _test_scorer(self) -> Callable[[np.ndarray, np.ndarray], float]:
+        """``score(values, rows)``: the metric of test predictions ``values`` on these rows (positions among the
+        test rows), for the bootstraps."""
         y, data = self.y[self.splits.test], self.metric_data()
-        sign = 1.0 if self.higher_is_better else -1.0
 
         def score(values: np.ndarray, rows: np.ndarray) -> float:
-            return sign * metrics_of(values[rows], y[rows], data).get(self.metric, float("nan"))
+            return metrics_of(values[rows], y[rows], data).get(self.metric, float("nan"))
 
-        limit = min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE)) / 2
-        low, high, _ = paired_bootstrap(first, second, score, len(y), seed=self.seed, time_limit_s=limit)
-        return low, high
+        return score
+
+    def _bootstrap_s(self) -> float:
+        """Seconds a bootstrap over the test rows may take: a small share of the budget, at most TIME_LIMIT_S."""
+        return min(TIME_LIMIT_S, TIME_LIMIT_SHARE * (self.policy.seconds or TIME_LIMIT_S / TIME_LIMIT_SHARE))
 
     def result(self, started: datetime, planned: list[str]) -> BenchmarkResult:
         fams = [self.finals[n][1] for n in planned if n in self.finals]

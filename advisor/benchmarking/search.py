@@ -124,8 +124,13 @@ class SearchSteps(RunState):
         per_epoch = fit_s / epochs
         want = max(fair, epochs + 1)
         needed = self.policy.seconds * want * per_epoch / max(fit_s, 1e-9)  # the budget that gives it ``want``
+        cut = (
+            "was stopped by its time window"
+            if costs.get("stopped_by_deadline")
+            else f"had time for only {planned} epochs in its window and was still improving"
+        )
         message = (
-            f"{name} needs about {per_epoch:.1f}s per epoch here and was stopped by its time window after "
+            f"{name} needs about {per_epoch:.1f}s per epoch here and {cut} after "
             f"{epochs} epoch{'s' if epochs != 1 else ''}, before early stopping: {STARVED}. "
             f"Give a budget of at least {needed:,.0f}s (about {want} epochs) or a GPU."
         )
