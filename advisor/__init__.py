@@ -25,6 +25,7 @@ _EXPORTS = {
     "recommend": "advisor.api",
     "benchmark": "advisor.api",
     "benchmark_suite": "advisor.suite.runner",
+    "join_benchmark": "advisor.api",
     "learning_curve": "advisor.curve",
     "LearningCurve": "advisor.curve",
     "load_model": "advisor.api",
@@ -73,6 +74,7 @@ __all__ = [
     "estimators",
     "families",
     "hardware",
+    "join_benchmark",
     "learning_curve",
     "load",
     "load_model",
@@ -106,7 +108,16 @@ if TYPE_CHECKING:
         suite,
         trials,
     )
-    from advisor.api import benchmark, load, load_model, profile, recommend, refit, trials_dashboard
+    from advisor.api import (
+        benchmark,
+        join_benchmark,
+        load,
+        load_model,
+        profile,
+        recommend,
+        refit,
+        trials_dashboard,
+    )
     from advisor.benchmarking import BenchmarkResult, Budget
     from advisor.benchmarking.config import ModelConfig
     from advisor.curve import LearningCurve, learning_curve

@@ -18,13 +18,14 @@ from advisor.profiling import DatasetProfile, profile
 from advisor.profiling.checks import check_answerable
 from advisor.rules import Constraints, Recommendation, run_engine
 
-__all__ = ["benchmark", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
+__all__ = ["benchmark", "join_benchmark", "load", "load_model", "profile", "recommend", "refit", "trials_dashboard"]
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from advisor.benchmarking import BenchmarkResult, Budget, ProgressEvent
     from advisor.benchmarking.config import ModelConfig
+    from advisor.benchmarking.workers import JoinSummary
     from advisor.models.persistence import AdvisorModel
     from advisor.trials import TrialsDashboard
 
@@ -110,6 +111,8 @@ def benchmark(
     refit_full: bool = True,
     sampler: str | Any | None = None,
     pruner: str | Any | None = None,
+    workers: int = 1,
+    run_name: str | None = None,
 ) -> BenchmarkResult:
     """Measure the recommended families on this data and hardware: Optuna search, refit, one test score.
 
@@ -126,6 +129,12 @@ def benchmark(
     each family's Optuna study searches: a name ('tpe', 'random', 'cmaes', 'qmc', 'gp'; 'median', 'hyperband',
     'successive_halving', 'percentile', 'none') or an Optuna sampler / pruner object (copied per family);
     the default is a multivariate TPE sampler seeded per family and a median pruner.
+
+    ``workers`` > 1 searches with that many processes on this machine, sharing the budget and every study in
+    ``storage``, which must then be a database server (``postgresql://...``; SQLite is refused). The run is
+    recorded there as ``run_name`` (default: the run folder's name), so that workers on other machines can
+    join it with :func:`advisor.join_benchmark` (``advisor worker``); this call alone refits, scores on test
+    and reports. The data must then be a file or folder (other workers load it, checked by SHA-256).
 
     >>> result = advisor.benchmark(advisor.datasets.load("diabetes"), budget=30)   # doctest: +SKIP
     >>> result.leaderboard()                                                       # doctest: +SKIP
@@ -151,7 +160,28 @@ def benchmark(
         refit_full=refit_full,
         sampler=sampler,
         pruner=pruner,
+        workers=workers,
+        run_name=run_name,
     )
+
+
+def join_benchmark(
+    storage: str,
+    run: str,
+    *,
+    data: str | Path | None = None,
+    threads: int | None = None,
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+) -> JoinSummary:
+    """Join the shared benchmark ``run`` (started with ``workers=`` or ``run_name=``) in ``storage`` as one more
+    worker, until its budget is spent: the same data (``data``: this machine's copy, checked by SHA-256 against
+    the run's), the same splits and plan, trials in the same Optuna studies. Returns the trials it ran.
+
+    >>> advisor.join_benchmark("postgresql://user:pw@db/advisor", "adult")   # doctest: +SKIP
+    """
+    from advisor.benchmarking.workers import join_benchmark as join
+
+    return join(storage, run, data=data, threads=threads, on_progress=on_progress)
 
 
 def refit(

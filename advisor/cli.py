@@ -297,6 +297,29 @@ def benchmark(
             "--jobs", "-j", help="Suite datasets benchmarked at once, each in its own process (default: 1).", min=1
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Suite datasets sent one per task to this existing Dask cluster (its scheduler's address, e.g. "
+            "tcp://host:8786) instead of local processes; needs advisor[cluster] (docs/scaling.md).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes searching this one benchmark at once, sharing its budget; needs --storage "
+            "postgresql://... (more workers can join from other machines: `advisor worker`; docs/scaling.md).",
+            min=1,
+        ),
+    ] = None,
+    run_name: Annotated[
+        str | None,
+        typer.Option(
+            "--run",
+            help="Name of this benchmark in the shared --storage, for `advisor worker --run NAME` on other "
+            "machines (default: the run folder's name).",
+        ),
+    ] = None,
 ) -> None:
     """Measure the recommended model families on this data and machine: a live progress bar, then a
     leaderboard, Pareto fronts, whether the rules were right, and the model to use (best on validation by
@@ -304,9 +327,11 @@ def benchmark(
     or --suite FILE) run as a suite: a progress bar per dataset, a summary table, HTML/Markdown/JSON reports."""
     start = time.monotonic()  # the budget's clock: loading the file and importing the models count against it
     paths = paths or []
-    if _is_suite(paths, suite, out_dir, report, jobs):
-        if run_dir is not None or storage is not None:
-            raise typer.BadParameter("--run-dir and --storage are for one dataset; a suite takes --out DIR")
+    if _is_suite(paths, suite, out_dir, report, jobs) or cluster is not None:
+        if run_dir is not None or storage is not None or workers is not None or run_name is not None:
+            raise typer.BadParameter(
+                "--run-dir, --storage, --workers and --run are for one dataset; a suite takes --out DIR and --jobs N"
+            )
         options = SuiteOptions(target, budget, trials, seed, families, price_per_hour, modality, drop_empty_columns)
         options = options._replace(
             task=task,
@@ -315,6 +340,9 @@ def benchmark(
             sampler=sampler.value if sampler else None,
             pruner=pruner.value if pruner else None,
         )
+        if jobs is not None and cluster is not None:
+            raise typer.BadParameter("--jobs runs local processes and --cluster a Dask cluster's: give one of them")
+        options = options._replace(cluster=cluster)
         _run_suite([*([suite] if suite else []), *paths], options, out_dir, report, jobs or 1, as_json)
         return
     from advisor.api import benchmark as run
@@ -337,6 +365,8 @@ def benchmark(
             refit_full=refit_full is not False,
             sampler=sampler.value if sampler else None,
             pruner=pruner.value if pruner else None,
+            workers=workers or 1,
+            run_name=run_name,
         )
     if as_json:
         _print_json(result.to_dict())
@@ -362,6 +392,7 @@ class SuiteOptions(NamedTuple):
     refit_full: bool | None = None
     sampler: str | None = None
     pruner: str | None = None
+    cluster: str | None = None
 
 
 def _is_suite(paths: list[str], suite: str | None, out_dir: str | None, report: str | None, jobs: int | None) -> bool:
@@ -407,6 +438,7 @@ def _run_suite(
             refit_full=options.refit_full,
             sampler=options.sampler,
             pruner=options.pruner,
+            cluster=options.cluster,
             on_progress=on_progress,
         )
     if as_json:
@@ -420,6 +452,29 @@ def _run_suite(
         err.print(f"[yellow]warning: no reports written: {result.report_error}[/]")
     if result.failed:
         raise typer.Exit(1 if any(d.error_kind == "bug" for d in result.failed) else 2)
+
+
+@app.command()
+def worker(
+    storage: Annotated[
+        str, typer.Option(help="The shared Optuna storage of the benchmark, e.g. postgresql://user:pw@host/db.")
+    ],
+    run_name: Annotated[str, typer.Option("--run", help="The benchmark's name (its --run, or its run folder's name).")],
+    data: Annotated[
+        str | None,
+        typer.Option(help="This machine's copy of the data, when its path differs (checked by SHA-256)."),
+    ] = None,
+    threads: Annotated[int | None, typer.Option(help="Threads per model (default: every core).", min=1)] = None,
+) -> None:
+    """Join a benchmark started with `advisor benchmark DATA --storage URL --workers N` (or --run NAME) as one
+    more worker: the same data, splits and plan; trials in the same Optuna studies until its budget is spent.
+    The benchmark's own process refits, scores and reports; this prints the trials it ran."""
+    from advisor.api import join_benchmark
+
+    with out.status(f"searching as a worker of '{run_name}'..."):
+        summary = join_benchmark(storage, run_name, data=data, threads=threads)
+    counts = ", ".join(f"{family}: {len(numbers)}" for family, numbers in summary.trials.items()) or "none"
+    out.print(f"{summary.worker} ran {summary.n_trials} trials of '{summary.run}' ({counts}).")
 
 
 @app.command()

@@ -27,7 +27,7 @@ BEST_MODEL = "best.pkl"
 class DeploySteps(RunState):
     """Choosing and deploying (a step of the runner; see :class:`~advisor.benchmarking.state.RunState`)."""
 
-    def _ranked_choices(self) -> list[tuple[str, float, str]]:
+    def ranked_choices(self) -> list[tuple[str, float, str]]:
         """(family, score, basis) for every finished family, best first: validation by the user's metric,
         else (no validation score) the test score."""
         out = []
@@ -42,9 +42,13 @@ class DeploySteps(RunState):
 
     def update_deploy_estimate(self) -> None:
         """Hold back time for refitting the currently best family on all rows (the policy's reserve): the best
-        single family's refit, or, when the plan has an ensemble, its two members' together if that is more."""
-        ranked = self._ranked_choices()
+        single family's refit, or, when the plan has an ensemble, its two members' together if that is more; for
+        a large table, its refit on every train + validation row."""
+        ranked = self.ranked_choices()
         estimate = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
+        if self.policy.large and ranked:  # a large table: the refit on every train + validation row comes first
+            share = len(self.splits.train_val) / max(self.splits.n_rows, 1)
+            self.policy.large_refit_estimate_s = share * estimate
         for name in self.rec.plan.families:
             family = get_family(name)
             members = ensemble_members(family, self.finals) if family.role is Role.ENSEMBLE else None
@@ -63,7 +67,7 @@ class DeploySteps(RunState):
     def choose_and_deploy(self, refit_full: bool) -> None:
         """Choose the model to use (best on validation by the user's metric) and, by default, refit it on every
         row; the result says which rows it was trained on."""
-        ranked = self._ranked_choices()
+        ranked = self.ranked_choices()
         if not ranked:
             return
         name, score, basis = ranked[0]

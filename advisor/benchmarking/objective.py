@@ -5,11 +5,14 @@ Also the final refit of a family's best parameters on train + validation, scored
 
 from __future__ import annotations
 
+import base64
+import io
+import logging
 import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import optuna
@@ -21,13 +24,19 @@ from advisor.metrics import compute_metrics, objective_metric
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = [
+    "PREDICTIONS_ATTR",
+    "UNUSED_ATTR",
     "ModelClock",
     "Predictions",
     "PreparedData",
     "Reporter",
     "TrialOutcome",
+    "counts_toward_budget",
+    "decode_predictions",
+    "encode_predictions",
     "fit_final",
     "fix_steps",
+    "interrupted",
     "metrics_of",
     "probe_costs",
     "run_trial",
@@ -172,12 +181,110 @@ def run_trial(
     clock: ModelClock,
     price_per_hour: float | None = None,
     can_prune: bool = True,
+    shared: dict[str, Any] | None = None,
+    limit: int | None = None,
 ) -> TrialOutcome:
     """Ask the study for a trial, evaluate it, tell the outcome; failures are recorded, never raised.
 
     ``can_prune`` is False while the family has fewer than PRUNER_STARTUP_TRIALS completed trials (the
-    pruner would not prune yet): intermediate values are still reported, but the pruner is not asked."""
-    trial = study.ask()
+    pruner would not prune yet): intermediate values are still reported, but the pruner is not asked.
+
+    ``shared`` (a study several workers search): user attributes every trial records (the worker), and the
+    trial runs through ``study.optimize`` so that Optuna records its heartbeat while it runs and, first, fails
+    and queues again the trials of workers that stopped beating (killed); its validation predictions are
+    stored with it, so the worker that refits and ensembles can read them. With ``limit`` (the family's trial
+    budget), a trial that finds ``limit`` trials before it (other workers asked at the same moment) does not
+    run: it ends FAIL, marked ``unused``, and counts for nothing."""
+    if shared is None:
+        trial = study.ask()
+        outcome = _attempt(trial, spec, ctx, data, deadline, clock, price_per_hour, can_prune)
+        if outcome.state == "COMPLETE":
+            study.tell(trial, outcome.value)
+        else:
+            study.tell(trial, state=optuna.trial.TrialState[outcome.state])
+        return outcome
+    outcomes: list[TrialOutcome] = []
+
+    def objective(trial: optuna.Trial) -> float:
+        for key, value in shared.items():
+            trial.set_user_attr(key, value)
+        if (
+            limit is not None
+            and sum(counts_toward_budget(t) for t in study.get_trials(deepcopy=False)[: trial.number]) >= limit
+        ):
+            trial.set_user_attr(UNUSED_ATTR, "the family's trial budget was spent by other workers")
+            outcomes.append(TrialOutcome(trial.number, "UNUSED", None))
+            raise _Failed()
+        outcome = _attempt(trial, spec, ctx, data, deadline, clock, price_per_hour, can_prune)
+        outcomes.append(outcome)
+        if outcome.state == "PRUNED":
+            raise optuna.TrialPruned()
+        if outcome.state == "FAIL":
+            raise _Failed()
+        if outcome.predictions is not None:
+            trial.set_user_attr(PREDICTIONS_ATTR, encode_predictions(outcome.predictions))
+        return cast(float, outcome.value)
+
+    optimize_log = logging.getLogger("optuna.study._optimize")
+    level = optimize_log.level
+    optimize_log.setLevel(logging.ERROR)  # a failure is recorded in the trial ('error'), not logged as a warning
+    try:
+        study.optimize(objective, n_trials=1, catch=(_Failed,))
+    finally:
+        optimize_log.setLevel(level)
+    return outcomes[0]
+
+
+#: The user attribute of a shared trial that never ran: the trial budget was spent when it was asked.
+UNUSED_ATTR = "unused"
+
+
+def interrupted(trial: optuna.trial.FrozenTrial) -> bool:
+    """A trial a killed process left unfinished (failed with no error of its own; not an unused one)."""
+    attrs = trial.user_attrs
+    return trial.state == optuna.trial.TrialState.FAIL and "error" not in attrs and UNUSED_ATTR not in attrs
+
+
+def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
+    """Whether a trial counts against a trial budget: finished (complete, pruned, or failed on its own) or running
+    (in a shared study, another worker's); not one a killed process left (its retry counts when it runs), not
+    an unused one, not one still queued (the family's default, a retry)."""
+    if trial.state.is_finished():
+        return not interrupted(trial) and UNUSED_ATTR not in trial.user_attrs
+    return trial.state == optuna.trial.TrialState.RUNNING
+
+
+class _Failed(Exception):
+    """A shared trial failed on its own (its error is already recorded): Optuna tells it FAIL."""
+
+
+#: The user attribute of a shared trial holding its validation predictions (:func:`encode_predictions`).
+PREDICTIONS_ATTR = "predictions"
+
+
+def encode_predictions(predictions: Predictions) -> str:
+    """Validation predictions as text for a trial's user attributes (compressed float32 arrays, base64)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, rows=predictions.rows, values=predictions.values.astype(np.float32))
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def decode_predictions(text: str) -> Predictions:
+    with np.load(io.BytesIO(base64.b64decode(text))) as arrays:
+        return Predictions(arrays["rows"], arrays["values"].astype(np.float64))
+
+
+def _attempt(
+    trial: optuna.Trial,
+    spec: ModelSpec,
+    ctx: FitContext,
+    data: PreparedData,
+    deadline: float | None,
+    clock: ModelClock,
+    price_per_hour: float | None,
+    can_prune: bool,
+) -> TrialOutcome:
+    """Evaluate one asked trial and record its metrics and costs (or why it was pruned or failed)."""
     try:
         params = spec.search_space(trial, ctx)  # type: ignore[misc]
         evaluated = _evaluate(_TrialRun(spec, params, ctx, data, trial, deadline, clock, can_prune))
@@ -187,7 +294,6 @@ def run_trial(
         costs["money"] = money(costs["fit_wall_s"], price_per_hour)
         trial.set_user_attr("metrics", metrics)
         trial.set_user_attr("costs", costs)
-        study.tell(trial, loss)
         return TrialOutcome(
             trial.number,
             "COMPLETE",
@@ -200,11 +306,9 @@ def run_trial(
         )
     except optuna.TrialPruned as exc:
         trial.set_user_attr("pruned", str(exc))
-        study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         return TrialOutcome(trial.number, "PRUNED", None)
     except Exception as exc:  # a bad configuration, NaN loss, out of memory: record and go on
         trial.set_user_attr("error", f"{type(exc).__name__}: {exc}"[:500])
-        study.tell(trial, state=optuna.trial.TrialState.FAIL)
         return TrialOutcome(trial.number, "FAIL", None)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import optuna
 
+from advisor.benchmarking.board import RunBoard
 from advisor.benchmarking.budget import Budget
 from advisor.benchmarking.comparison import (
     TIME_LIMIT_S,
@@ -40,9 +41,11 @@ from advisor.benchmarking.search import STARVED, SearchSteps
 from advisor.benchmarking.state import ProgressCallback, ProgressEvent, plain
 from advisor.benchmarking.studies import (
     SearchStrategy,
+    Sharing,
     quiet_optuna,
     trial_records,
 )
+from advisor.benchmarking.workers import check_shared_storage, record_for, spawn_local, stop_local, worker_label
 from advisor.data.dataset import Dataset
 from advisor.errors import InvalidArgumentError, NothingMeasuredError, TargetNotFoundError
 from advisor.families import Kind, Role, families, get_family
@@ -70,10 +73,16 @@ def run_benchmark(
     refit_full: bool = True,
     sampler: str | optuna.samplers.BaseSampler | None = None,
     pruner: str | optuna.pruners.BasePruner | None = None,
+    workers: int = 1,
+    run_name: str | None = None,
 ) -> BenchmarkResult:
     """Run the benchmark; see :func:`advisor.benchmark`. The budget's clock runs from ``budget.start`` when the
-    caller started it (so loading the data counts), else from now."""
+    caller started it (so loading the data counts), else from now. ``workers`` > 1 searches with that many
+    local processes over a shared storage (see :mod:`~advisor.benchmarking.workers`); ``run_name`` names the
+    run there, for workers that join from other machines (default: the run folder's name)."""
     strategy = SearchStrategy.coerce(sampler, pruner)
+    if workers > 1 or run_name is not None:
+        check_shared_storage(storage, max(workers, 2))
     started = datetime.now(UTC)
     preload(libraries_to_preload(families))
     budget = Budget.coerce(budget).started()
@@ -89,26 +98,53 @@ def run_benchmark(
     with quiet_optuna():
         run = _Run(dataset, prof, rec, budget, seed, hardware, run_dir, storage, price_per_hour, on_progress, policy)
         run.strategy = strategy
+        if workers > 1 or run_name is not None:
+            run.sharing = Sharing(run_name or run.run_dir.name, 0, worker_label())
+            run.board = RunBoard(storage, run.sharing.run)  # type: ignore[arg-type]
+            run.threads = max(1, hardware.cores // workers)
+        local: list[Any] = []
         try:
-            result = _run_plan(run, rec, families, refit_full, started)
+            result = _run_plan(run, rec, families, refit_full, started, workers, local)
         finally:  # an interrupted run still leaves every finished trial in the storage
             with contextlib.suppress(Exception):
                 run.writer.flush()
+            if run.board is not None:
+                with contextlib.suppress(Exception):
+                    run.board.finish()
+                stop_local(local)
     return result
 
 
 def _run_plan(
-    run: _Run, rec: Recommendation, families: list[str] | None, refit_full: bool, started: datetime
+    run: _Run,
+    rec: Recommendation,
+    families: list[str] | None,
+    refit_full: bool,
+    started: datetime,
+    workers: int = 1,
+    local: list[Any] | None = None,
 ) -> BenchmarkResult:
-    """Search and refit every planned family, ensemble, choose and deploy, assemble the result."""
+    """Search and refit every planned family, ensemble, choose and deploy, assemble the result. A shared run
+    records itself for its workers and starts ``workers - 1`` local ones (appended to ``local``) first."""
     run.prepare()
     run.check_run_folder()
     planned = _check_families(families) if families is not None else list(rec.plan.families)
+    if run.board is not None and run.sharing is not None:
+        run.board.create(record_for(run, planned, run.budget))
+        run.notes.append(
+            f"searched by {workers} workers sharing the run '{run.sharing.run}' in {_safe_url(run.storage)}"
+        )
+        if local is not None and workers > 1:
+            local += spawn_local(run.storage, run.sharing.run, workers - 1, run.threads or 1, run.run_dir / "workers")
     searchable = run.searchable(planned)
     for name in searchable:
         run.search_and_refit(name)
         run.update_deploy_estimate()  # later windows leave room to refit the best family on every row
     run.use_leftover(searchable)
+    if run.policy.large:  # a large table: the time held back goes to refits on every row, best family first
+        run.policy.large = False
+        for name, _, _ in run.ranked_choices():
+            run.refit_on_all_rows(name)
     for name in planned:
         if get_family(name).role is Role.ENSEMBLE:
             run.ensemble(name)

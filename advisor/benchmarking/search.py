@@ -15,9 +15,12 @@ from advisor.benchmarking.comparison import MIN_RESAMPLES
 from advisor.benchmarking.costs import FitCost, measure_inference, money
 from advisor.benchmarking.objective import (
     FINAL_PROBE_S,
+    PREDICTIONS_ATTR,
     PRUNER_STARTUP_TRIALS,
     PreparedData,
     TrialOutcome,
+    counts_toward_budget,
+    decode_predictions,
     fit_final,
     metrics_of,
     run_trial,
@@ -27,7 +30,7 @@ from advisor.benchmarking.objective import (
 from advisor.benchmarking.policy import FIRST_TRIAL_WINDOW_SHARE
 from advisor.benchmarking.splits import subsample_rows
 from advisor.benchmarking.state import RunState
-from advisor.benchmarking.studies import FamilyStudy, interrupted
+from advisor.benchmarking.studies import FamilyStudy
 from advisor.benchmarking.views import View
 from advisor.errors import AdvisorError
 from advisor.families import Kind, get_family, implementation
@@ -48,6 +51,8 @@ STARVED = "its score is not a fair measure"
 RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
 #: The shortest latency probe of a final model (a few single-row predictions).
 MIN_PROBE_S = 0.1
+#: A shared run: seconds at most the first worker waits, after a family's window, for other workers' last trials.
+SHARED_WAIT_S = 10.0
 
 
 class SearchSteps(RunState):
@@ -71,9 +76,11 @@ class SearchSteps(RunState):
             return
         window_end = self._window_end(name) if window_end is None else window_end
         ctx = self._sized(name, spec, ctx, window_end, data)
-        study = self.studies.get(name) or FamilyStudy(self.writer, name, self.seed, spec, ctx, self.strategy)
-        self.studies[name] = study
+        study = self.study_of(name, spec, ctx)
+        self._emit("search", name, self.trial_targets.get(name), f"searching {name}")
+        self.publish(name, window_end)
         outcomes = self._search(study, spec, ctx, name, window_end, data)
+        self.close_shared(study)
         completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
         if not completed:
             self.skipped[name] = (
@@ -88,6 +95,31 @@ class SearchSteps(RunState):
         self.skipped.pop(name, None)
         self._refit(name, spec, ctx, best, window_end, data)
         self._say_if_starved(name, best)
+
+    def study_of(self, name: str, spec: ModelSpec, ctx: FitContext) -> FamilyStudy:
+        """The family's study, opened once per call (shared with other workers when the run is)."""
+        if name not in self.studies:
+            self.studies[name] = FamilyStudy(self.writer, name, self.seed, spec, ctx, self.strategy, self.sharing)
+        return self.studies[name]
+
+    def publish(self, name: str, window_end: float | None) -> None:
+        """A shared run: tell the other workers to search this family until its window ends."""
+        if self.board is not None:
+            until = None if window_end is None else time.time() + (window_end - time.monotonic())
+            self.board.open_family(name, until, self.sizings.get(name), self.trial_targets.get(name))
+
+    def close_shared(self, study: FamilyStudy) -> None:
+        """A shared run, the family's window over: close it to the other workers, wait (briefly: their trials
+        stop at the same deadline) for their last trials to end, and fail those of killed workers."""
+        if self.board is None:
+            return
+        self.board.close_family()
+        running = (optuna.trial.TrialState.RUNNING,)
+        until = time.monotonic() + min(SHARED_WAIT_S, max(self.policy.left() - self.policy.reserve_s, 0.0))
+        while study.get_trials(states=running) and time.monotonic() < until:
+            study.fail_stale()
+            time.sleep(0.2)
+        study.fail_stale()
 
     def _sized(
         self, name: str, spec: ModelSpec, ctx: FitContext, window_end: float | None, data: PreparedData
@@ -159,14 +191,13 @@ class SearchSteps(RunState):
         data: PreparedData,
     ) -> list[TrialOutcome]:
         target = self.trial_targets.get(name)
-        done = _finished_count(study)
         outcomes: list[TrialOutcome] = []
         durations: list[float] = [
             t.duration.total_seconds()
             for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
             if t.duration
         ]
-        while target is None or done < target:
+        while target is None or sum(counts_toward_budget(t) for t in study.get_trials()) < target:
             trial_deadline = self.policy.trial_deadline(
                 window_end, durations, len(outcomes), spec.iterative, first_trial_share(spec)
             )
@@ -175,11 +206,13 @@ class SearchSteps(RunState):
             start = time.monotonic()
             can_prune = len(durations) >= PRUNER_STARTUP_TRIALS
             outcome = run_trial(
-                study.study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour, can_prune
-            )
+                study.study, spec, ctx, data, trial_deadline, self.clock, self.price_per_hour, can_prune, study.shared,
+                target if study.shared else None,
+            )  # fmt: skip
+            if outcome.state == "UNUSED":
+                break  # the family's trial budget was spent by other workers
             study.save_finished()
             outcomes.append(outcome)
-            done += 1
             self.trials_done += 1
             if outcome.state == "COMPLETE":
                 durations.append(time.monotonic() - start)
@@ -203,23 +236,26 @@ class SearchSteps(RunState):
         best: optuna.trial.FrozenTrial,
         window_end: float | None,
         data: PreparedData,
+        final: bool = False,
     ) -> None:
         """Refit the best trial on train + validation and score it on test; when the refit cannot fit the budget,
-        score the trial's own model instead (trained on the training rows only), and say so."""
+        score the trial's own model instead (trained on the training rows only), and say so. A large table's
+        families keep their trials' models (the time for refits is held back for the chosen one, ``final``)."""
         costs_attr = best.user_attrs.get("costs", {})
         outcome = self.best_outcomes.get(name)
         outcome = outcome if outcome is not None and outcome.number == best.number else None
         trial_rows = (outcome.train_rows if outcome else None) or _trial_rows(data)
         per_row = float(costs_attr.get("fit_wall_s") or 0.0) / max(trial_rows, 1)
-        rows, deadline = self._refit_rows(window_end, per_row, trial_rows)
+        planned = self._refit_plan(name, outcome, trial_rows, per_row, window_end, final)
+        if planned is None:
+            return
+        rows, deadline = planned
         try:
             if deadline is False and outcome is not None and outcome.estimator is not None:
                 est, fit_cost = outcome.estimator, _trial_fit_cost(costs_attr)
                 trained_on, n_rows = f"train only ({trial_rows:,} rows): the search trial's own model", trial_rows
                 self.notes.append(
-                    f"{name}: scored the search trial's model; a refit on train + validation (about "
-                    f"{per_row * len(self.splits.train_val):.1f}s) did not fit in the "
-                    f"{self.policy.refit_time_left(window_end):.1f}s its window had left"
+                    f"{name}: scored the search trial's model; " + self._why_no_refit(per_row, window_end)
                 )
             else:
                 self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on {len(rows):,} rows")
@@ -255,6 +291,68 @@ class SearchSteps(RunState):
         self._estimate_finish(test_values)
         if outcome is not None and outcome.predictions is not None:
             self.val_predictions[name] = outcome.predictions
+        elif PREDICTIONS_ATTR in best.user_attrs:  # a shared run: another worker ran the best trial
+            self.val_predictions[name] = decode_predictions(best.user_attrs[PREDICTIONS_ATTR])
+
+    def _refit_plan(
+        self,
+        name: str,
+        outcome: TrialOutcome | None,
+        trial_rows: int,
+        per_row: float,
+        window_end: float | None,
+        final: bool,
+    ) -> tuple[np.ndarray, float | bool | None] | None:
+        """The rows of a family's refit and its deadline (False: score the trial's own model instead), or None
+        when a ``final`` refit (a large table's, at the end) would not add rows in the time left."""
+        rows: np.ndarray
+        deadline: float | bool | None
+        if self.policy.large and not final:  # the time for refits is held back for the end
+            rows, deadline = self.splits.train_val, False
+        else:
+            rows, deadline = self._refit_rows(window_end, per_row, trial_rows)
+        if deadline is False and final:
+            self.notes.append(
+                f"{name}: not refit on more rows: about {per_row * len(rows):,.0f}s needed for "
+                f"{len(rows):,} rows, {self.policy.refit_time_left(window_end):,.0f}s left"
+            )
+            return None
+        if deadline is False and (outcome is None or outcome.estimator is None):
+            # the trial's model is another worker's (or a past call's): refit it on as many rows as it had
+            rows = subsample_rows(self.splits.train_val, self.y, self.task, trial_rows, self.seed)
+            limit = self.policy.refit_deadline(window_end, 0.0)
+            deadline = time.monotonic() if limit is False else limit  # no time left: iterative models stop at once
+        return rows, deadline
+
+    def _why_no_refit(self, per_row: float, window_end: float | None) -> str:
+        if self.policy.large:
+            return "searched on a sample of a large table, its refits come after the search, best family first"
+        return (
+            f"a refit on train + validation (about {per_row * len(self.splits.train_val):.1f}s) did not fit in the "
+            f"{self.policy.refit_time_left(window_end):.1f}s its window had left"
+        )
+
+    def refit_on_all_rows(self, name: str) -> None:
+        """A large table (searched on a subsample): refit the family's best trial on every train + validation row
+        that fits the time left (the runner held LARGE_REFIT_SHARE of the budget back for these refits, and
+        calls this best family first), and score it once on test; its result states both sizes."""
+        spec = implementation(name, self.modality)
+        if spec is None or name not in self.finals or name not in self.studies:
+            return
+        _, searched = self.finals[name]
+        if (searched.train_rows or 0) >= len(self.splits.train_val):
+            return
+        best = next((t for t in self.studies[name].get_trials() if t.number == searched.best_trial), None)
+        if best is None:
+            return
+        ctx = self.context(name)
+        self._refit(name, spec, ctx, best, self.policy.search_end, self.data_for(spec.view_for(ctx), name), final=True)
+        result = self.finals[name][1]
+        if result.train_rows != searched.train_rows:
+            self.notes.append(
+                f"{name}: refit on {result.train_rows:,} train + validation rows (its search trials used "
+                f"{searched.train_rows:,})"
+            )
 
     def _refit_rows(
         self, window_end: float | None, per_row_s: float, trial_rows: int
@@ -265,7 +363,7 @@ class SearchSteps(RunState):
         deadline = self.policy.refit_deadline(window_end, per_row_s * len(rows))
         if deadline is not False:
             return rows, deadline
-        fit = self.policy.affordable_rows(per_row_s, window_end)
+        fit = int(0.95 * self.policy.affordable_rows(per_row_s, window_end))  # clear of the deadline's own margin
         if fit < 1.2 * trial_rows:
             return rows, False
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
@@ -334,8 +432,3 @@ def _rows_text(n: int, trainval: int) -> str:
 
 def _trial_fit_cost(costs: dict[str, Any]) -> FitCost:
     return FitCost(*(float(costs.get(k) or 0.0) for k in ("fit_wall_s", "fit_cpu_s", "peak_memory_mb")))
-
-
-def _finished_count(study: FamilyStudy) -> int:
-    """Trials that finished (complete, pruned, or failed on their own; not ones a killed process left)."""
-    return sum(1 for t in study.get_trials() if t.state.is_finished() and not interrupted(t))

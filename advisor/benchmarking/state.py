@@ -17,10 +17,13 @@ from typing import Any
 
 import numpy as np
 import optuna
+import pandas as pd
 
+from advisor.benchmarking.board import RunBoard
 from advisor.benchmarking.budget import Budget, split_trials
 from advisor.benchmarking.context import base_context
 from advisor.benchmarking.objective import (
+    UNUSED_ATTR,
     ModelClock,
     Predictions,
     PreparedData,
@@ -33,6 +36,7 @@ from advisor.benchmarking.splits import Splits, make_splits, subsample_splits
 from advisor.benchmarking.studies import (
     FamilyStudy,
     SearchStrategy,
+    Sharing,
     TrialWriter,
 )
 from advisor.benchmarking.views import View, ViewName, Views
@@ -117,6 +121,9 @@ class RunState:
         self.choice: tuple[str | None, str] = (None, "")
         self.trials_done = 0
         self.notes: list[str] = []
+        self.sharing: Sharing | None = None  # a run several workers search (set before prepare)
+        self.board: RunBoard | None = None  # its record and schedule in the storage (the first worker writes it)
+        self.threads: int | None = None  # at most this many threads per model (several workers on one machine)
 
     def prepare(self) -> None:
         task = self.profile.task or "binary"
@@ -142,19 +149,26 @@ class RunState:
             transfer=self._transfer_strategy(device),
             class_weight=(self.profile.imbalance_ratio or 1.0) >= 3.0,
         )
+        if self.threads is not None:
+            self.ctx_base["n_jobs"] = max(1, min(self.ctx_base["n_jobs"], self.threads))
         self._data: dict[str, PreparedData] = {}
 
     def _search_splits(self, y: np.ndarray, task: str) -> Splits:
         """The splits trials use: on large data, stratified subsamples of train and validation sized to the
         budget (the refits then use every train + validation row that fits); otherwise the splits themselves."""
-        cap = self.policy.search_rows(len(self.splits.train), self.profile.features)
+        row_bytes = _row_bytes(self.dataset.X)
+        cap = self.policy.search_rows(
+            len(self.splits.train), self.profile.features, row_bytes, self.hardware.memory_gb * 2**30
+        )
         if cap is None:
             return self.splits
         sub = subsample_splits(self.splits, y, task, cap, self.seed)
+        self.policy.large = True
         self.notes.append(
             f"search on a stratified subsample of {len(sub.train):,} of {len(self.splits.train):,} training rows "
-            f"(and {len(sub.val):,} validation rows), sized to the {self.budget.seconds:g}s budget; "
-            "refits use every train + validation row that fits"
+            f"(and {len(sub.val):,} validation rows), sized to the {self.budget.seconds:g}s budget and "
+            f"{self.hardware.memory_gb:g} GB of memory; the chosen family is refit on every train + validation row "
+            "that fits the time held back for it"
         )
         return sub
 
@@ -266,7 +280,8 @@ class RunState:
         counts = {"COMPLETE": 0, "PRUNED": 0, "FAIL": 0}
         if best is not None:
             for t in self.studies[name].get_trials():
-                counts[t.state.name] = counts.get(t.state.name, 0) + 1
+                if UNUSED_ATTR not in t.user_attrs:  # asked when another worker had spent the trial budget
+                    counts[t.state.name] = counts.get(t.state.name, 0) + 1
         return FamilyResult(
             family=name,
             label=fam.label if fam else name,
@@ -306,6 +321,13 @@ class RunState:
                 message,
             )
         )
+
+
+def _row_bytes(X: Any) -> float:
+    """Bytes per row of a table in memory (0 when unknown: not a DataFrame)."""
+    if not isinstance(X, pd.DataFrame) or len(X) == 0:
+        return 0.0
+    return float(X.memory_usage(deep=False).sum()) / len(X)
 
 
 def loss_of(result: FamilyResult) -> float:

@@ -25,7 +25,7 @@ from typing import Any
 import optuna
 import sqlalchemy
 
-from advisor.benchmarking.objective import PRUNER_STARTUP_TRIALS, warmup_steps
+from advisor.benchmarking.objective import PRUNER_STARTUP_TRIALS, UNUSED_ATTR, interrupted, warmup_steps
 from advisor.benchmarking.results import TrialRecord
 from advisor.models.spec import FitContext, ModelSpec
 from advisor.trials import STORAGE_FAILURES, storage_error
@@ -35,6 +35,7 @@ __all__ = [
     "SAMPLERS",
     "FamilyStudy",
     "SearchStrategy",
+    "Sharing",
     "TrialWriter",
     "interrupted",
     "quiet_optuna",
@@ -43,28 +44,48 @@ __all__ = [
 
 #: Longest a finished trial waits for a model fit before it is written anyway.
 WRITE_DELAY_S = 1.0
-_STORAGES: dict[str, optuna.storages.BaseStorage] = {}
+#: Shared studies (several workers): each running trial records a heartbeat this often (seconds); a trial whose
+#: heartbeat is older than HEARTBEAT_GRACE_S belongs to a killed worker: Optuna fails it and queues it again once.
+HEARTBEAT_S = 2
+HEARTBEAT_GRACE_S = 8
+#: Workers of one shared study seed their samplers this far apart, so no two propose the same start-up trials.
+WORKER_SEED_STRIDE = 7919
+_STORAGES: dict[tuple[str, bool], optuna.storages.BaseStorage] = {}
 _STORAGES_LOCK = threading.Lock()
 
 
-def _storage(storage: str | optuna.storages.BaseStorage) -> optuna.storages.BaseStorage:
-    """One storage object per URL and process (creating an RDB storage checks its schema: ~0.1 s)."""
+def _storage(storage: str | optuna.storages.BaseStorage, heartbeat: bool = False) -> optuna.storages.BaseStorage:
+    """One storage object per URL and process (creating an RDB storage checks its schema: ~0.1 s). With
+    ``heartbeat``, the storage of a study shared by several workers: running trials record Optuna's heartbeat,
+    and a stale one (its worker was killed) is failed and retried once (``RetryHeartbeatStaleTrialCallback``)."""
     if not isinstance(storage, str):
         return storage
     with _STORAGES_LOCK:
-        if storage not in _STORAGES:
-            sqlite = storage.startswith("sqlite")
-            # SQLite: wait for the lock instead of failing when another process writes
-            kwargs = {"connect_args": {"timeout": 60}} if sqlite else {}
-            try:
-                rdb = optuna.storages.RDBStorage(storage, engine_kwargs=kwargs)
-            except STORAGE_FAILURES as exc:  # a missing driver, an unreachable server, a bad URL
-                raise storage_error(storage, exc, doing="open") from exc
-            if sqlite:
-                sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
-                rdb.engine.dispose()  # reconnect with the pragmas
-            _STORAGES[storage] = rdb
-        return _STORAGES[storage]
+        if (storage, heartbeat) not in _STORAGES:
+            _STORAGES[storage, heartbeat] = _open(storage, heartbeat)
+        return _STORAGES[storage, heartbeat]
+
+
+def _open(url: str, heartbeat: bool) -> optuna.storages.RDBStorage:
+    sqlite = url.startswith("sqlite")
+    # SQLite: wait for the lock instead of failing when another process writes
+    kwargs: dict[str, Any] = {"engine_kwargs": {"connect_args": {"timeout": 60}} if sqlite else {}}
+    try:
+        with warnings.catch_warnings():  # the heartbeat and its callback are announced as experimental
+            warnings.simplefilter("ignore")
+            if heartbeat:
+                kwargs.update(
+                    heartbeat_interval=HEARTBEAT_S,
+                    grace_period=HEARTBEAT_GRACE_S,
+                    heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=1),
+                )
+            rdb = optuna.storages.RDBStorage(url, **kwargs)
+    except STORAGE_FAILURES as exc:  # a missing driver, an unreachable server, a bad URL
+        raise storage_error(url, exc, doing="open") from exc
+    if sqlite:
+        sqlalchemy.event.listen(rdb.engine, "connect", _sqlite_pragmas)
+        rdb.engine.dispose()  # reconnect with the pragmas
+    return rdb
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -219,13 +240,32 @@ class SearchStrategy:
         return optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=warmup)
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """A run whose studies several workers search at once, in one storage (PostgreSQL or another server).
+
+    ``run`` names the run in the storage (its families' studies are ``RUN/FAMILY``) and ``worker`` is this
+    process's place among the workers (0: the one that started the run, which also refits and reports).
+    """
+
+    run: str
+    worker: int = 0
+    label: str = ""  # who ran a trial, as its 'worker' user attribute (host:pid)
+
+    def study_name(self, family: str) -> str:
+        return f"{self.run}/{family}"
+
+
 class FamilyStudy:
     """One family's study: searched in memory (``study``), its finished trials written by a :class:`TrialWriter`.
 
-    On a storage that already holds the family's study (a resumed run), its trials are loaded into memory
-    first; a trial a killed process left RUNNING (older versions wrote trials as they ran) is told FAIL. A new
-    study gets the family's good default as its first trial. The TPE seed is derived from the run seed, the
-    family and the number of trials already there, so a resumed study does not replay its start-up proposals.
+    On a storage that already holds the family's study (a resumed run), its finished trials are loaded into
+    memory first (a trial left RUNNING there is not this process's: it is left alone). A new study gets the
+    family's good default as its first trial. The TPE seed is derived from the run seed, the family and the
+    number of trials already there, so a resumed study does not replay its start-up proposals.
+
+    With ``sharing``, the study is the storage's own (several workers ask and tell it at once): trials run with
+    Optuna's heartbeat, the sampler's seed differs per worker, and only the first worker enqueues the default.
     """
 
     def __init__(
@@ -236,9 +276,22 @@ class FamilyStudy:
         spec: ModelSpec,
         ctx: FitContext,
         strategy: SearchStrategy | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
-        self.name, self.writer = name, writer
+        self.name, self.writer, self.sharing = name, writer, sharing
         strategy = strategy or SearchStrategy()
+        if sharing is not None:
+            self.study = optuna.create_study(
+                storage=_storage(writer.storage, heartbeat=True),
+                study_name=sharing.study_name(name),
+                direction="minimize",
+                load_if_exists=True,
+                sampler=strategy.make_sampler(seed, name, WORKER_SEED_STRIDE * sharing.worker),
+                pruner=strategy.make_pruner(spec),
+            )
+            if sharing.worker == 0 and not self.study.get_trials(deepcopy=False):
+                self.study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})
+            return
         past = self._past_trials()
         self.study = optuna.create_study(
             storage=optuna.storages.InMemoryStorage(),
@@ -253,19 +306,24 @@ class FamilyStudy:
             self.study.enqueue_trial(spec.default_params(ctx), user_attrs={"default": True})
         self._written = len(past)
 
+    @property
+    def shared(self) -> dict[str, Any] | None:
+        """What each trial of a shared study records about its worker (None for a study of one process)."""
+        return None if self.sharing is None else {"worker": self.sharing.label or str(self.sharing.worker)}
+
     def _past_trials(self) -> list[optuna.trial.FrozenTrial]:
         if not _exists(self.writer.storage):
             return []
         names = optuna.get_all_study_names(storage=_storage(self.writer.storage))
         if self.name not in names:
             return []
-        saved = self.writer.study(self.name)
-        for trial in saved.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
-            saved.tell(trial.number, state=optuna.trial.TrialState.FAIL)
-        return saved.get_trials(deepcopy=False)
+        return [t for t in self.writer.study(self.name).get_trials(deepcopy=False) if t.state.is_finished()]
 
     def save_finished(self) -> None:
-        """Hand the trials that finished since the last call to the writer, in order."""
+        """Hand the trials that finished since the last call to the writer, in order (a shared study's trials
+        are in the storage already)."""
+        if self.sharing is not None:
+            return
         trials = self.study.get_trials(deepcopy=False)
         while self._written < len(trials) and trials[self._written].state.is_finished():
             self.writer.submit(self.name, trials[self._written])
@@ -274,14 +332,16 @@ class FamilyStudy:
     def get_trials(self, states: tuple[optuna.trial.TrialState, ...] | None = None) -> list[optuna.trial.FrozenTrial]:
         return self.study.get_trials(deepcopy=False, states=states)
 
+    def fail_stale(self) -> None:
+        """Fail (and queue again, once) the trials of workers whose heartbeat stopped: killed workers."""
+        if self.sharing is not None:
+            with warnings.catch_warnings():  # announced as experimental
+                warnings.simplefilter("ignore")
+                optuna.storages.fail_stale_trials(self.study)
+
 
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
-
-
-def interrupted(trial: optuna.trial.FrozenTrial) -> bool:
-    """A trial a killed process left unfinished (failed with no error of its own)."""
-    return trial.state == optuna.trial.TrialState.FAIL and "error" not in trial.user_attrs
 
 
 @contextlib.contextmanager
@@ -313,7 +373,7 @@ def trial_records(
                 trials = optuna.load_study(study_name=name, storage=_storage(storage)).get_trials(deepcopy=False)
             except KeyError:
                 continue
-        records += [_record(name, t) for t in trials if t.state.is_finished()]
+        records += [_record(name, t) for t in trials if t.state.is_finished() and UNUSED_ATTR not in t.user_attrs]
     return records
 
 

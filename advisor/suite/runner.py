@@ -61,6 +61,7 @@ def benchmark_suite(
     refit_full: bool | None = None,
     sampler: str | None = None,
     pruner: str | None = None,
+    cluster: str | Any | None = None,
 ) -> SuiteResult:
     """Benchmark many datasets, one after another or in ``jobs`` worker processes, then write reports.
 
@@ -83,25 +84,41 @@ def benchmark_suite(
     ``reports`` (``"html,md,json"``, a list, or ``None``) go to ``out_dir/reports``.
 
     >>> result = advisor.benchmark_suite(["diabetes", "credit_g"], budget=30, jobs=2)  # doctest: +SKIP
+    ``cluster`` sends one dataset per task to an existing Dask cluster instead (a scheduler address such as
+    ``'tcp://host:8786'``, or a ``distributed.Client``): the same state, resume, failure and reports as
+    ``jobs``; the datasets' paths (and ``out_dir``, for the models) must be readable there (docs/scaling.md).
+
     >>> result.summary()                                                               # doctest: +SKIP
     """
     t0 = time.monotonic()
     workers = _check_jobs(jobs)
+    client = None
+    if cluster is not None:
+        from advisor.suite.cluster import connect
+
+        client = connect(cluster)
     formats = parse_formats(reports)
     suite = collect(source)
     caller = _caller_settings(budget, seed, target, modality, families, price_per_hour)
     caller = replace(caller, **_stated(task, metric, refit_full), **_search(sampler, pruner))
     out = Path(out_dir).expanduser()
+    out = out.resolve() if cluster is not None else out  # the cluster's workers have their own working folder
     planned = resolve_jobs(suite, caller, out, propose_target=propose_targets, drop_empty_columns=drop_empty_columns)
     title = title or suite.title or f"Benchmark suite: {len(planned)} dataset{'s' * (len(planned) != 1)}"
     state = SuiteState.open(out, title, planned)
     state.save()
     run = _SuiteRun(planned, state, on_progress)
     try:
-        run.execute(run.announce(), workers)
+        if client is not None:
+            run.on_cluster(run.announce(), client)
+        else:
+            run.execute(run.announce(), workers)
     except BaseException:
         run.interrupted()
         raise
+    finally:
+        if client is not None and client is not cluster:
+            client.close()
     reports_written, report_error = write_suite_reports(run.finished_results(), out, formats, title)
     state.finished = datetime.now(UTC).isoformat()
     state.reports = {k: str(v) for k, v in reports_written.items()}
@@ -246,6 +263,52 @@ class _SuiteRun:
                         self.finish(index, job, outcome)
         self._drain(queue)
         return retry
+
+    def on_cluster(self, pending: list[tuple[int, Job]], client: Any) -> None:
+        """Run the pending datasets as tasks of a Dask cluster (see :mod:`advisor.suite.cluster`)."""
+        import distributed
+
+        from advisor.suite.cluster import queue_name, run_job_on_cluster, slots_per_host
+
+        name, slots, total = queue_name(), slots_per_host(client), len(self.jobs)
+        queue = distributed.Queue(name, client=client)
+        futures = {
+            client.submit(run_job_on_cluster, job, name, index, total, slots, key=f"advisor-{job.slug}-{name}",
+                          pure=False): (index, job)
+            for index, job in pending
+        }  # fmt: skip
+        try:
+            for future in distributed.as_completed(list(futures)):
+                self._drain_cluster(queue)
+                index, job = futures[future]
+                self.finish(index, job, self._cluster_outcome(future, job))
+            self._drain_cluster(queue)
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+
+    def _drain_cluster(self, queue: Any) -> None:
+        for event in queue.get(batch=True):
+            self.handle(event)
+
+    def _cluster_outcome(self, future: Any, job: Job) -> JobOutcome:
+        """A task's outcome; a task Dask gave up on (its workers kept dying) is a failed dataset."""
+        try:
+            outcome: JobOutcome = future.result()
+        except Exception as exc:  # KilledWorker, a lost connection
+            entry, now = self.state.entries[job.slug], datetime.now(UTC).isoformat()
+            return JobOutcome(
+                job.slug, "failed", entry.pid or 0, entry.started or now, now, 0.0, target=entry.target,
+                error=f"the cluster could not run it ({type(exc).__name__}: {exc}); a worker may be out of memory",
+                error_kind="bug",
+            )  # fmt: skip
+        from advisor.suite.cluster import RESULT_KEY
+
+        text = outcome.extra.pop(RESULT_KEY, None)
+        if text is not None and outcome.result_path and not Path(outcome.result_path).exists():
+            Path(outcome.result_path).parent.mkdir(parents=True, exist_ok=True)  # the worker's disk is its own
+            Path(outcome.result_path).write_text(text, encoding="utf-8")
+        return outcome
 
     def _outcome(self, future: Future[JobOutcome], job: Job, attempts: dict[str, int]) -> JobOutcome | None:
         """The worker's outcome, or ``None`` to run the dataset again.

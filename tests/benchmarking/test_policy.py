@@ -7,7 +7,10 @@ import time
 import pytest
 
 from advisor.benchmarking.policy import (
+    ESTIMATE_MARGIN,
     FIRST_TRIAL_WINDOW_SHARE,
+    LARGE_REFIT_MAX_SHARE,
+    LARGE_REFIT_SHARE,
     REFIT_OVERRUN_SHARE,
     RESERVE_MIN_S,
     TimePolicy,
@@ -88,8 +91,22 @@ def test_the_deployment_refit_must_fit_before_the_end() -> None:
     assert policy.deploy_fits(5.0) and not policy.deploy_fits(9.0)
 
 
-def test_large_tables_are_searched_on_a_subsample_sized_to_the_budget() -> None:
+def test_large_tables_are_searched_on_a_subsample_sized_to_the_budget_and_memory() -> None:
     policy = _policy(60.0)
-    assert policy.search_rows(50_000, 20) is None
+    assert policy.search_rows(50_000, 20) is None and policy.search_rows(120_000, 20) is None
     rows = policy.search_rows(1_000_000, 20)
-    assert rows == 120_000 and policy.search_rows(1_000_000, 80) < rows
+    assert rows == int((1 - LARGE_REFIT_SHARE) * 120_000)  # the search's part of the budget, 2,000 rows a second
+    assert policy.search_rows(1_000_000, 80) < rows
+    # 1 GB of memory, 1 KB a row: a trial's copies must fit a quarter of it
+    assert policy.search_rows(1_000_000, 20, row_bytes=1024, memory_bytes=2**30) == 2**30 * 0.25 // (4 * 1024)
+
+
+def test_a_large_table_holds_back_time_for_the_final_refit() -> None:
+    policy = _policy(600.0)
+    before = policy.reserve_s
+    policy.large = True
+    assert policy.reserve_s == pytest.approx(before + LARGE_REFIT_SHARE * 600.0)
+    policy.large_refit_estimate_s = 250.0  # the best family's refit on every row: held back, up to a cap
+    assert policy.reserve_s == pytest.approx(before + ESTIMATE_MARGIN * 250.0)
+    policy.large_refit_estimate_s = 1000.0
+    assert policy.reserve_s == pytest.approx(before + LARGE_REFIT_MAX_SHARE * 600.0)

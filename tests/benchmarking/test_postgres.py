@@ -1,45 +1,20 @@
 """A benchmark on a real PostgreSQL storage: trials written there, resumed from there, the password kept out
 of results, and a clear error for a server that does not answer.
 
-The tests use ``ADVISOR_TEST_POSTGRES`` (a URL of an empty database the tests may write into); without it
-they skip, except under ``ADVISOR_REQUIRE_POSTGRES=1`` (set by CI, which starts PostgreSQL from Debian's
-packages), where a missing server is a failure.
+The tests use the ``postgres`` fixture (conftest.py): ``ADVISOR_TEST_POSTGRES``, a URL of an empty database
+the tests may write into; without it they skip, except under ``ADVISOR_REQUIRE_POSTGRES=1`` (set by CI, which
+starts PostgreSQL from Debian's packages), where a missing server is a failure.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import optuna
 import pytest
 
 import advisor
 from advisor.errors import StorageError
 from advisor.trials import study_summaries
-
-URL = os.environ.get("ADVISOR_TEST_POSTGRES", "")
-
-
-def _available() -> bool:
-    if not URL:
-        return False
-    try:
-        optuna.get_all_study_names(storage=URL)
-    except Exception:
-        return False
-    return True
-
-
-@pytest.fixture
-def postgres() -> str:
-    if not _available():
-        if os.environ.get("ADVISOR_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"ADVISOR_REQUIRE_POSTGRES=1 but no PostgreSQL answers at ADVISOR_TEST_POSTGRES={URL!r}")
-        pytest.skip("no PostgreSQL: set ADVISOR_TEST_POSTGRES to the URL of an empty test database")
-    for name in optuna.get_all_study_names(storage=URL):  # an empty database for each test
-        optuna.delete_study(study_name=name, storage=URL)
-    return URL
 
 
 def test_a_benchmark_writes_its_trials_to_postgres_and_resumes_from_them(postgres: str, tmp_path: Path) -> None:
