@@ -111,7 +111,7 @@ def run_benchmark(
             if run.board is not None:
                 with contextlib.suppress(Exception):
                     run.board.finish()
-                stop_local(local)
+                stop_local(local, run.policy.end)
     return result
 
 

@@ -93,9 +93,11 @@ def spawn_local(storage: str, run: str, n: int, threads: int, log_dir: Path) -> 
     return processes
 
 
-def stop_local(processes: list[subprocess.Popen[bytes]]) -> None:
-    """Wait for local workers to exit after the run is done; stop those that do not."""
-    until = time.monotonic() + EXIT_WAIT_S
+def stop_local(processes: list[subprocess.Popen[bytes]], end: float | None = None) -> None:
+    """Wait for local workers to exit after the run is done (until ``end``, the budget's, at most EXIT_WAIT_S
+    from now, and at least a moment); stop those that do not."""
+    now = time.monotonic()
+    until = now + min(EXIT_WAIT_S, max(end - now, 0.5) if end is not None else EXIT_WAIT_S)
     for process in processes:
         try:
             process.wait(max(until - time.monotonic(), 0.1))
