@@ -47,7 +47,7 @@ def check_shared_storage(storage: Any, workers: int) -> str:
         raise InvalidArgumentError(f"workers must be at least 1, not {workers}.", "Pass --workers 1 or more.")
     if not isinstance(storage, str) or storage.startswith("sqlite"):
         raise InvalidArgumentError(
-            f"--workers {workers} needs a database server every worker can reach; "
+            "Several workers on one benchmark (--workers, advisor worker) need a database server they all reach; "
             + ("SQLite" if isinstance(storage, str) else "this run has no such storage")
             + " cannot serve them (Optuna advises against SQLite for parallel workers: its file lock serializes "
             "every write and breaks on network file systems).",
