@@ -68,7 +68,9 @@ class JobSpec:
     ``refit_full`` refits the chosen model on all rows before saving it as ``models/best.pkl``; ``sampler`` and
     ``pruner`` name the Optuna sampler and pruner (``None``: TPE and median). ``kind`` is ``benchmark``, or
     ``curve`` for a learning curve (:func:`advisor.learning_curve` within ``seconds``; ``curve.json`` and
-    ``curve.html`` land in the run folder).
+    ``curve.html`` land in the run folder). ``storage`` is an Optuna storage URL (``None``: SQLite in the run
+    folder) and ``workers`` the processes that search the benchmark together (more than 1 needs a database
+    server, ``postgresql://...``; see docs/scaling.md).
     """
 
     source: str
@@ -87,6 +89,8 @@ class JobSpec:
     sampler: str | None = None
     pruner: str | None = None
     kind: str = "benchmark"
+    storage: str | None = None
+    workers: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,9 +136,14 @@ class JobStatus:
 def start_job(spec: JobSpec) -> JobStatus:
     """Start ``spec`` in a new worker process and return its status.
 
-    Raises :class:`~advisor.errors.InvalidArgumentError` when a job is already running in the folder.
+    Raises :class:`~advisor.errors.InvalidArgumentError` when a job is already running in the folder, or when
+    several workers are asked for without a database server to share.
     """
     run_dir = Path(spec.run_dir).expanduser().resolve()
+    if spec.workers != 1:
+        from advisor.benchmarking.workers import check_shared_storage
+
+        check_shared_storage(spec.storage, spec.workers)
     if job_status(run_dir).running:
         raise InvalidArgumentError(
             f"A benchmark is already running in '{run_dir}'.", "Wait for it to finish, or stop it first."

@@ -109,6 +109,8 @@ def run(spec: JobSpec, on_progress: Any) -> BenchmarkResult:
         refit_full=spec.refit_full,
         sampler=spec.sampler,
         pruner=spec.pruner,
+        storage=spec.storage,
+        workers=spec.workers,
     )
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from advisor.benchmarking.costs import CostRecord, FitCost, measure, measure_inference, model_size_bytes, money
 from advisor.benchmarking.splits import Splits
 from advisor.metrics import compute_metrics, objective_metric
+from advisor.models.pace import Pace
 from advisor.models.spec import FitContext, ModelSpec
 
 __all__ = [
@@ -406,6 +407,7 @@ def _fit(
     reporter: Reporter | None,
     clock: ModelClock,
     n_steps: int | None = None,
+    pace: Pace | None = None,
 ) -> tuple[Any, FitCost]:
     est = spec.build(params, ctx)  # type: ignore[misc]
     if n_steps is not None:
@@ -413,6 +415,8 @@ def _fit(
     kwargs: dict[str, Any] = {}
     if spec.iterative:
         kwargs = {"eval_set": eval_set, "progress": reporter}
+    if pace is not None:
+        kwargs["pace"] = pace
     start = time.perf_counter()
     clock.fitting.set()
     try:  # a pruned or failed fit still spent its time inside the model
@@ -498,14 +502,15 @@ def fit_final(
     deadline: float | None,
     clock: ModelClock,
     rows: np.ndarray | None = None,
+    pace: Pace | None = None,
 ) -> tuple[Any, FitCost]:
     """Refit the best parameters (a trial's sampled ones: the space fills in the rest) on ``rows`` (default
     train + validation) for ``n_steps`` rounds / epochs, without a validation set; iterative models stop at
-    ``deadline``."""
+    ``deadline``, and a paced one (``spec.paced``) draws fewer rows per round to end by it."""
     rows = data.splits.train_val if rows is None else rows
     X, y = data.rows(rows)
     full = spec.estimator_params(params, ctx)
-    return _fit(spec, full, ctx, X, y, None, Reporter(None, deadline), clock, n_steps=n_steps)
+    return _fit(spec, full, ctx, X, y, None, Reporter(None, deadline), clock, n_steps=n_steps, pace=pace)
 
 
 def score_final(

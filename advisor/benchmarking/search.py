@@ -34,6 +34,7 @@ from advisor.benchmarking.studies import FamilyStudy
 from advisor.benchmarking.views import View
 from advisor.errors import AdvisorError
 from advisor.families import Kind, get_family, implementation
+from advisor.models.pace import Pace
 from advisor.models.persistence import AdvisorModel, save_model
 from advisor.models.spec import FitContext, ModelSpec
 
@@ -53,6 +54,10 @@ RAW_PROBE_S, RAW_PROBE_SHARE = 3.0, 0.02
 MIN_PROBE_S = 0.1
 #: A shared run: seconds at most the first worker waits, after a family's window, for other workers' last trials.
 SHARED_WAIT_S = 10.0
+#: A large table's final refit of a paced model (LightGBM) trains on every row, each round drawing a share of them,
+#: when the rows that fit its time are at least this share of all: below it, the work each round does on every row
+#: (gradients, scores) dominates, and a subsample of as many rows as fit makes better use of the time.
+PACED_MIN_SHARE = 0.2
 
 
 class SearchSteps(RunState):
@@ -246,10 +251,10 @@ class SearchSteps(RunState):
         outcome = outcome if outcome is not None and outcome.number == best.number else None
         trial_rows = (outcome.train_rows if outcome else None) or _trial_rows(data)
         per_row = float(costs_attr.get("fit_wall_s") or 0.0) / max(trial_rows, 1)
-        planned = self._refit_plan(name, outcome, trial_rows, per_row, window_end, final)
+        planned = self._refit_plan(name, outcome, trial_rows, per_row, window_end, final, paced=final and spec.paced)
         if planned is None:
             return
-        rows, deadline = planned
+        rows, deadline, pace = planned
         try:
             if deadline is False and outcome is not None and outcome.estimator is not None:
                 est, fit_cost = outcome.estimator, _trial_fit_cost(costs_attr)
@@ -261,9 +266,11 @@ class SearchSteps(RunState):
                 self._emit("refit", name, None, f"refitting {name} (trial {best.number}) on {len(rows):,} rows")
                 n_steps = costs_attr.get("n_steps")
                 est, fit_cost = fit_final(
-                    spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows
+                    spec, dict(best.params), ctx, data, n_steps, deadline or None, self.clock, rows, pace
                 )
                 trained_on, n_rows = _rows_text(len(rows), len(self.splits.train_val)), len(rows)
+                if getattr(est, "pace_", None):
+                    trained_on += _paced_text(est.pace_)
             scoring = time.monotonic()
             test_metrics, costs, test_values = score_final(
                 est, fit_cost, ctx, data, self.clock, self.price_per_hour, self._probe_s()
@@ -302,15 +309,19 @@ class SearchSteps(RunState):
         per_row: float,
         window_end: float | None,
         final: bool,
-    ) -> tuple[np.ndarray, float | bool | None] | None:
-        """The rows of a family's refit and its deadline (False: score the trial's own model instead), or None
-        when a ``final`` refit (a large table's, at the end) would not add rows in the time left."""
+        *,
+        paced: bool = False,
+    ) -> tuple[np.ndarray, float | bool | None, Pace | None] | None:
+        """The rows of a family's refit, its deadline (False: score the trial's own model instead) and its pace
+        (a ``paced`` model's refit on every row), or None when a ``final`` refit (a large table's, at the end)
+        would not add rows in the time left."""
         rows: np.ndarray
         deadline: float | bool | None
+        pace = None
         if self.policy.large and not final:  # the time for refits is held back for the end
             rows, deadline = self.splits.train_val, False
         else:
-            rows, deadline = self._refit_rows(window_end, per_row, trial_rows)
+            rows, deadline, pace = self._refit_rows(window_end, per_row, trial_rows, paced=paced)
         if deadline is False and final:
             self.notes.append(
                 f"{name}: not refit on more rows: about {per_row * len(rows):,.0f}s needed for "
@@ -322,7 +333,7 @@ class SearchSteps(RunState):
             rows = subsample_rows(self.splits.train_val, self.y, self.task, trial_rows, self.seed)
             limit = self.policy.refit_deadline(window_end, 0.0)
             deadline = time.monotonic() if limit is False else limit  # no time left: iterative models stop at once
-        return rows, deadline
+        return rows, deadline, pace
 
     def _why_no_refit(self, per_row: float, window_end: float | None) -> str:
         if self.policy.large:
@@ -347,27 +358,33 @@ class SearchSteps(RunState):
             return
         ctx = self.context(name)
         self._refit(name, spec, ctx, best, self.policy.search_end, self.data_for(spec.view_for(ctx), name), final=True)
-        result = self.finals[name][1]
+        model, result = self.finals[name]
         if result.train_rows != searched.train_rows:
+            pace = getattr(model.estimator, "pace_", None)
             self.notes.append(
                 f"{name}: refit on {result.train_rows:,} train + validation rows (its search trials used "
-                f"{searched.train_rows:,})"
+                f"{searched.train_rows:,}){_paced_text(pace) if pace else ''}"
             )
 
     def _refit_rows(
-        self, window_end: float | None, per_row_s: float, trial_rows: int
-    ) -> tuple[np.ndarray, float | bool | None]:
-        """The rows of the refit and its deadline: every train + validation row when the estimate fits, else as
-        many as fit (a stratified subsample, if clearly more than the trial had), else (False) none."""
+        self, window_end: float | None, per_row_s: float, trial_rows: int, *, paced: bool = False
+    ) -> tuple[np.ndarray, float | bool | None, Pace | None]:
+        """The rows of the refit, its deadline and pace: every train + validation row when the estimate fits;
+        else, for a ``paced`` model, every row with each round drawing the share that fits; else as many rows
+        as fit (a stratified subsample, if clearly more than the trial had); else (False) none."""
         rows = self.splits.train_val
         deadline = self.policy.refit_deadline(window_end, per_row_s * len(rows))
         if deadline is not False:
-            return rows, deadline
+            return rows, deadline, None
         fit = int(0.95 * self.policy.affordable_rows(per_row_s, window_end))  # clear of the deadline's own margin
+        if paced and fit >= PACED_MIN_SHARE * len(rows):
+            limit = self.policy.refit_deadline(window_end, per_row_s * fit)
+            if isinstance(limit, float):
+                return rows, limit, Pace(limit, scale=fit / len(rows))
         if fit < 1.2 * trial_rows:
-            return rows, False
+            return rows, False, None
         rows = subsample_rows(rows, self.y, self.task, fit, self.seed)
-        return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows))
+        return rows, self.policy.refit_deadline(window_end, per_row_s * len(rows)), None
 
     def _probe_s(self) -> float:
         """Seconds a final model's latency probe may take: RAW_PROBE_SHARE of the budget, within bounds."""
@@ -428,6 +445,16 @@ def _rows_text(n: int, trainval: int) -> str:
     if n >= trainval:
         return f"train + validation ({n:,} rows)"
     return f"a stratified {n:,} of the {trainval:,} train + validation rows (what fit the budget)"
+
+
+def _paced_text(pace: dict[str, Any]) -> str:
+    """How a paced refit drew its rows: the shares of rows per round, and its rounds when the deadline cut them."""
+    low, first = pace["lowest_fraction"], pace["first_fraction"]
+    shares = f"{low:.0%}" if abs(first - low) < 0.005 else f"{low:.0%} to {first:.0%}"
+    text = f", each boosting round drawing {shares} of them (the trial drew {pace['own_fraction']:.0%}) to fit the time"
+    if pace["rounds"] < pace["planned_rounds"]:
+        text += f"; the deadline stopped it after {pace['rounds']} of its {pace['planned_rounds']} rounds"
+    return text
 
 
 def _trial_fit_cost(costs: dict[str, Any]) -> FitCost:

@@ -51,7 +51,8 @@ def check_shared_storage(storage: Any, workers: int) -> str:
             + ("SQLite" if isinstance(storage, str) else "this run has no such storage")
             + " cannot serve them (Optuna advises against SQLite for parallel workers: its file lock serializes "
             "every write and breaks on network file systems).",
-            "Pass --storage postgresql://USER:PASSWORD@HOST/DB (install advisor[postgres]); see docs/scaling.md.",
+            "Give a PostgreSQL storage: --storage postgresql://USER:PASSWORD@HOST/DB in the CLI (storage= in the "
+            "API, 'Optuna storage' in the app; install advisor[postgres]); see docs/scaling.md.",
         )
     return storage
 

@@ -13,6 +13,11 @@ for ``early_stopping_rounds`` rounds; the model then predicts with its best roun
 Exceptions raised by ``progress`` (``optuna.TrialPruned``) propagate out of ``fit``. Without an
 eval set there is no early stopping, and ``progress`` (if given) receives NaN each round (so a caller
 can still stop training at a deadline without paying for a loss evaluation).
+
+LightGBM also takes ``fit(X, y, pace=Pace(deadline, scale))`` (:mod:`advisor.models.pace`): it trains its
+``n_estimators`` rounds on every row by the deadline, each round drawing a share of the rows (bagging) that is
+lowered as the rounds are timed; ``pace_`` then says which shares it drew and how many rounds it trained.
+(XGBoost's CPU ``hist`` method does not get faster with ``subsample``, so it is not paced.)
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from advisor.models.common import (
     seed_from,
     validate_features,
 )
+from advisor.models.pace import Pace, Pacer
 from advisor.models.params import estimator_params
 from advisor.models.spec import EvalSet, FitContext, ModelSpec, Progress
 
@@ -59,8 +65,15 @@ EARLY_STOPPING_ROUNDS = 50
 class _Rounds:
     """Follows the loss per round: best round, early stopping, the caller's ``progress``."""
 
-    def __init__(self, progress: Callable[[int, float], bool] | None, patience: int | None, pick_best: bool) -> None:
+    def __init__(
+        self,
+        progress: Callable[[int, float], bool] | None,
+        patience: int | None,
+        pick_best: bool,
+        pacer: Pacer | None = None,
+    ) -> None:
         self.progress = progress
+        self.pacer = pacer
         self.patience = patience if patience and patience > 0 else None
         self.pick_best = pick_best
         self.best_index = -1
@@ -78,6 +91,15 @@ class _Rounds:
         if self.pick_best and self.patience is not None and index - self.best_index >= self.patience:
             stop = True
         return stop
+
+    def pace(self, index: int) -> float | None:
+        """Round ``index`` has ended: the new share of rows per round for a paced fit, when it changes."""
+        return self.pacer.after_round(index) if self.pacer is not None else None
+
+    @property
+    def watched(self) -> bool:
+        """Whether anything needs a callback after each round without an eval set (deadline, pacing)."""
+        return self.progress is not None or self.pacer is not None
 
 
 #: Each library's (objective, validation metric) for a multiclass, binary and regression target.
@@ -132,6 +154,8 @@ class _Boosting(TabularInputTags, BaseEstimator, ABC):
     random_state: int | np.random.RandomState | None = None
 
     _classifier = False
+    _paced = False  # whether fit takes ``pace`` (a round's time falls with its share of rows)
+    _pace_ceiling = 1.0  # the largest share of rows a paced round draws
 
     # ------------------------------------------------------------------ to implement
     @abstractmethod
@@ -192,9 +216,19 @@ class _Boosting(TabularInputTags, BaseEstimator, ABC):
             raise ValueError(f"early_stopping_rounds must be None or >= 0, got {self.early_stopping_rounds!r}.")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any, eval_set: EvalSet | None = None, progress: Progress | None = None) -> _Boosting:
-        """Fit; with ``eval_set`` report the validation loss each round and stop early (module docstring)."""
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        eval_set: EvalSet | None = None,
+        progress: Progress | None = None,
+        pace: Pace | None = None,
+    ) -> _Boosting:
+        """Fit; with ``eval_set`` report the validation loss each round and stop early; with ``pace`` (LightGBM,
+        no eval set) end the rounds by its deadline by drawing fewer rows per round (module docstring)."""
         self._check_params()
+        if pace is not None and (not self._paced or eval_set is not None):
+            raise ValueError(f"{type(self).__name__} cannot pace its rounds{' with an eval set' * self._paced}.")
         data = self._prepare(X, reset=True)
         if data.shape[0] < 2:
             raise ValueError(f"{type(self).__name__} got 1 sample; boosting needs at least 2.")
@@ -207,13 +241,17 @@ class _Boosting(TabularInputTags, BaseEstimator, ABC):
             X_val, y_val = eval_set
             valid_data = self._prepare(X_val, reset=False)
             valid = (valid_data, self._eval_target(y_val, valid_data.shape[0]))
-        rounds = _Rounds(progress, self.early_stopping_rounds, pick_best=valid is not None)
+        pacer = None
+        if pace is not None:
+            pacer = Pacer(pace, self.n_estimators, self.subsample, self._pace_ceiling)
+        rounds = _Rounds(progress, self.early_stopping_rounds, pick_best=valid is not None, pacer=pacer)
         n_classes = len(self.classes_) if self._classifier else 0
         self.booster_ = self._train(data, target, weight, valid, rounds, n_classes)
         self.n_rounds_trained_ = rounds.rounds if rounds.rounds else self.n_estimators
         self.best_iteration_ = rounds.best_index if rounds.best_index >= 0 else self.n_rounds_trained_ - 1
         self.n_rounds_ = self.best_iteration_ + 1
         self.best_score_ = rounds.best_value if valid is not None else None
+        self.pace_ = pacer.summary() if pacer is not None else None
         return self
 
     def _fit_target(self, y: Any, n: int) -> np.ndarray:
@@ -271,6 +309,11 @@ class _LightGBM(_Boosting):
     min_child_samples: int = 20
     reg_lambda: float = 0.0
 
+    _paced = True
+    # LightGBM bags into a subset of the data at a share of at most 0.5, and a share changed across 0.5 during
+    # training fails its split checks (LightGBM 4.7: "Check failed: (best_split_info.left_count) > (0)")
+    _pace_ceiling = 0.5
+
     def _train(
         self,
         X: Any,
@@ -288,8 +331,8 @@ class _LightGBM(_Boosting):
             "num_leaves": self.num_leaves,
             "max_depth": self.max_depth,
             "min_data_in_leaf": self.min_child_samples,
-            "bagging_fraction": self.subsample,
-            "bagging_freq": 1 if self.subsample < 1 else 0,
+            "bagging_fraction": rounds.pacer.fraction if rounds.pacer else self.subsample,
+            "bagging_freq": 1 if self.subsample < 1 or rounds.pacer else 0,
             "feature_fraction": self.colsample_bytree,
             "lambda_l1": self.reg_alpha,
             "lambda_l2": self.reg_lambda,
@@ -306,9 +349,12 @@ class _LightGBM(_Boosting):
         if valid is not None:
             valid_sets = [lgb.Dataset(valid[0], valid[1], reference=train_set)]
         callbacks = []
-        if valid_sets is None and rounds.progress is not None:
+        if valid_sets is None and rounds.watched:
 
-            def tick(env: Any) -> None:  # no eval set: no loss to compute, only the caller's deadline
+            def tick(env: Any) -> None:  # no eval set: no loss to compute, only the caller's deadline and pace
+                share = rounds.pace(env.iteration - env.begin_iteration)
+                if share is not None:
+                    env.model.reset_parameter({"bagging_fraction": share, "bagging_freq": 1})
                 if rounds.update(env.iteration - env.begin_iteration, math.nan):
                     raise lgb.callback.EarlyStopException(env.iteration, [])
 
@@ -503,6 +549,6 @@ _NOTES = (
     "Class imbalance (ctx.class_weight): balanced sample weights.",
 )
 
-LIGHTGBM = ModelSpec("LightGBM", lightgbm_space, lightgbm_default, lightgbm_build, steps="rounds")
+LIGHTGBM = ModelSpec("LightGBM", lightgbm_space, lightgbm_default, lightgbm_build, steps="rounds", paced=True)
 
 XGBOOST = ModelSpec("XGBoost", xgboost_space, xgboost_default, xgboost_build, steps="rounds")

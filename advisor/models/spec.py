@@ -118,6 +118,9 @@ class ModelSpec:
     inputs: str | Callable[[FitContext], str] = ""
     #: Sizes the model for this machine and the family's time before its search (see :class:`Sizer`).
     size: Sizer | None = None
+    #: Whether ``fit(X, y, pace=Pace(...))`` trains on every row by a deadline, each round drawing a share of the
+    #: rows (:mod:`advisor.models.pace`): a large table's final refit then uses every row.
+    paced: bool = False
 
     @property
     def iterative(self) -> bool:

@@ -394,3 +394,33 @@ def test_the_packaged_script_draws_the_same_page(tmp_path: Path, monkeypatch: py
     at = AppTest.from_file(str(script_path()), default_timeout=60).run()
     no_errors(at)
     assert at.title[0].value == "advisor"
+
+
+def test_several_workers_need_a_database_and_then_search_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres: str
+) -> None:
+    at = new_app(tmp_path, monkeypatch)
+    at.sidebar.number_input(key="c_budget").set_value(12)
+    pick_bundled(at, "breast_cancer_wisconsin")
+    at.number_input(key="workers").set_value(2)
+    at.run()
+    at.button(key="start_job").click()
+    at.run()
+    shown = " ".join(e.value for e in at.error) + " ".join(str(m.value) for m in at.markdown)
+    assert "SQLite" in shown and "'Optuna storage' in the app" in shown
+    assert not list(tmp_path.glob(f"*/{jobs.JOB_FILE}"))  # nothing started
+
+    at.text_input(key="storage").set_value(postgres)
+    at.run()
+    at.button(key="start_job").click()
+    at.run()
+    try:
+        rerun_until(at, lambda page: job_done(tmp_path))
+        no_errors(at)
+    finally:
+        stop_all(tmp_path)
+    spec = jobs.job_status(_run_dir(tmp_path)).spec
+    assert (spec.storage, spec.workers) == (postgres, 2)
+    result = advisor.BenchmarkResult.load(_run_dir(tmp_path) / "result.json")
+    assert any(n.startswith("searched by 2 workers sharing the run") for n in result.notes)
+    assert result.wall_s <= 12 * 1.05

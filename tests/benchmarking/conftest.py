@@ -1,11 +1,8 @@
-"""Shared fixtures: small real datasets for runner tests, and a real PostgreSQL when one is there."""
+"""Shared fixtures: small real datasets for runner tests."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
-import optuna
 import pandas as pd
 import pytest
 
@@ -69,31 +66,3 @@ def digits_small() -> Dataset:
 @pytest.fixture(scope="session")
 def gunpoint() -> Dataset:
     return advisor.datasets.load("gunpoint")
-
-
-POSTGRES_URL = os.environ.get("ADVISOR_TEST_POSTGRES", "")
-
-
-def _postgres_answers() -> bool:
-    if not POSTGRES_URL:
-        return False
-    try:
-        optuna.get_all_study_names(storage=POSTGRES_URL)
-    except Exception:
-        return False
-    return True
-
-
-@pytest.fixture
-def postgres() -> str:
-    """The URL of an empty PostgreSQL database (``ADVISOR_TEST_POSTGRES``). Without one the test skips, except
-    under ``ADVISOR_REQUIRE_POSTGRES=1`` (CI starts PostgreSQL from Debian's packages), where it fails."""
-    if not _postgres_answers():
-        if os.environ.get("ADVISOR_REQUIRE_POSTGRES") == "1":
-            pytest.fail(
-                f"ADVISOR_REQUIRE_POSTGRES=1 but no PostgreSQL answers at ADVISOR_TEST_POSTGRES={POSTGRES_URL!r}"
-            )
-        pytest.skip("no PostgreSQL: set ADVISOR_TEST_POSTGRES to the URL of an empty test database")
-    for name in optuna.get_all_study_names(storage=POSTGRES_URL):  # an empty database for each test
-        optuna.delete_study(study_name=name, storage=POSTGRES_URL)
-    return POSTGRES_URL

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 import advisor
+from advisor.benchmarking.policy import TimePolicy
+from advisor.benchmarking.search import PACED_MIN_SHARE, SearchSteps
 
 
 def test_a_starved_network_says_what_a_fair_run_needs(tmp_path: Path) -> None:
@@ -48,3 +51,32 @@ def test_a_series_network_is_planned_from_measured_epochs_and_a_short_plan_is_sa
     if comparison is not None and comparison.call == "classical" and cut:
         assert "at this budget only" in comparison.summary
     assert result.wall_s <= 12 * 1.05
+
+
+def _refit_state(rows: int, budget: float = 100.0) -> SearchSteps:
+    """The part of a run a refit's plan reads: the policy, the train + validation rows and their targets."""
+    state = SearchSteps.__new__(SearchSteps)  # the steps, without a dataset to run on
+    state.policy, state.splits = TimePolicy(budget), SimpleNamespace(train_val=np.arange(rows))  # type: ignore[assignment]
+    state.y, state.task, state.seed, state.notes = np.arange(rows) % 2, "binary", 0, []
+    return state
+
+
+def test_a_final_refit_that_does_not_fit_paces_a_paced_model_over_every_row() -> None:
+    state = _refit_state(10_000)  # a refit may take 10 s here (REFIT_OVERRUN_SHARE of 100 s, no window)
+    # cheap enough for every row: all of them, no pace
+    rows, deadline, pace = state._refit_rows(None, 1e-5, 1_000, paced=True)
+    assert len(rows) == 10_000 and isinstance(deadline, float) and pace is None
+    # half the rows fit: a paced model keeps every row, each round drawing about half of what it would
+    per_row = 10.0 / (1.2 * 5_000)
+    rows, deadline, pace = state._refit_rows(None, per_row, 1_000, paced=True)
+    assert len(rows) == 10_000 and pace is not None and pace.deadline == deadline
+    assert 0.45 <= pace.scale <= 0.5
+    # ...another model is refit on a stratified half
+    rows, _, pace = state._refit_rows(None, per_row, 1_000, paced=False)
+    assert 4_500 <= len(rows) <= 5_000 and pace is None and np.bincount(state.y[rows]).min() >= len(rows) // 2 - 1
+    # the same through the plan of a large table's final refit (the runner's path)
+    planned = state._refit_plan("lightgbm", None, 1_000, per_row, None, True, paced=True)
+    assert planned is not None and len(planned[0]) == 10_000 and planned[2] is not None and not state.notes
+    # a tenth fits: too few to pace (each round's work on every row would dominate): a subsample
+    rows, _, pace = state._refit_rows(None, 10.0 / (1.2 * 1_000), 100, paced=True)
+    assert len(rows) < 1_000 and pace is None and PACED_MIN_SHARE > 0.1

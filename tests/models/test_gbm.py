@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import optuna
 import pandas as pd
@@ -12,6 +14,7 @@ from advisor import datasets
 from advisor.families import implementation
 from advisor.models import gbm
 from advisor.models.gbm import LightGBMClassifier, LightGBMRegressor, XGBoostClassifier, XGBoostRegressor
+from advisor.models.pace import MIN_FRACTION, Pace
 
 FAMILIES = {
     "lightgbm": (gbm.LIGHTGBM, LightGBMClassifier, LightGBMRegressor),
@@ -278,3 +281,40 @@ def test_invalid_params_are_rejected_in_fit(name, cancer):
     if name == "xgboost":
         with pytest.raises(ValueError, match="device"):
             classifier(name, device="tpu").fit(X, y)
+
+
+# ---------------------------------------------------------------------------------------- paced refits
+def test_a_paced_lightgbm_fit_trains_every_round_on_a_share_of_the_rows(cpu_act):
+    X, y, _, _, X_te, y_te = cpu_act
+    plain = regressor("lightgbm", n_estimators=60, subsample=0.8).fit(X, y)
+    far = time.monotonic() + 600
+    paced = regressor("lightgbm", n_estimators=60, subsample=0.8).fit(X, y, pace=Pace(far, scale=0.25))
+    assert paced.pace_ == {
+        "first_fraction": 0.2,
+        "lowest_fraction": 0.2,  # the deadline is far: no need to draw fewer...
+        "last_fraction": 0.5,  # ...and more are drawn, up to LightGBM's half (its bagging fails across it)
+        "ceiling": 0.5,
+        "own_fraction": 0.8,
+        "rounds": 60,
+        "planned_rounds": 60,
+    }
+    assert paced.n_rounds_ == 60
+    assert plain.pace_ is None
+    assert not np.allclose(paced.predict(X_te), plain.predict(X_te))  # its rounds drew other rows
+    assert paced.score(X_te, y_te) > 0.95
+
+
+def test_a_paced_fit_past_its_deadline_draws_the_fewest_rows(cpu_act):
+    X, y, _, _, _, _ = cpu_act
+    paced = regressor("lightgbm", n_estimators=30).fit(X, y, pace=Pace(time.monotonic() - 1, scale=1.0))
+    assert paced.pace_["lowest_fraction"] == MIN_FRACTION and paced.pace_["rounds"] == 30
+
+
+def test_only_lightgbm_without_an_eval_set_is_paced(cpu_act):
+    X, y, X_va, y_va, _, _ = cpu_act
+    pace = Pace(time.monotonic() + 60, scale=0.5)
+    with pytest.raises(ValueError, match="XGBoostRegressor cannot pace"):
+        regressor("xgboost", n_estimators=5).fit(X, y, pace=pace)
+    with pytest.raises(ValueError, match="cannot pace its rounds with an eval set"):
+        regressor("lightgbm", n_estimators=5).fit(X, y, eval_set=(X_va, y_va), pace=pace)
+    assert gbm.LIGHTGBM.paced and not gbm.XGBOOST.paced

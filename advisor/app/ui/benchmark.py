@@ -60,6 +60,7 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
         help="The family best on validation by the metric is refit on every row, test rows included, and saved as "
         "models/best.pkl, the model to deploy. Off: the model scored on test (train + validation rows) is saved.",
     )
+    storage, workers = _scale_out()
     run_dir = run_folder(
         settings.runs_root, loaded.dataset.name, loaded.target, int(seed), loaded.tag, task=loaded.task
     )
@@ -80,6 +81,8 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
         refit_full=refit_full,
         sampler=sampler,
         pruner=pruner,
+        storage=storage,
+        workers=workers,
     )
     st.caption(
         f"Families, in the plan's order: {', '.join(rec.plan.families)}; ranked and chosen by "
@@ -89,6 +92,28 @@ def benchmark_section(loaded: Loaded, rec: Recommendation, settings: Settings) -
     running = jobs.job_status(run_dir).running
     st.fragment(_job_panel, run_every=POLL_S if running else None)(spec, running)
     return run_dir
+
+
+def _scale_out() -> tuple[str | None, int]:
+    """The Optuna storage (blank: SQLite in the run folder) and how many worker processes search together."""
+    with st.expander("Scale out: several workers on a database", icon=":material/hub:"):
+        storage = st.text_input(
+            "Optuna storage",
+            key="storage",
+            placeholder="postgresql://USER:PASSWORD@HOST/DB",
+            help="Blank: a SQLite file in the run folder. Several workers need a database server they all reach; "
+            "workers on other machines join with `advisor worker --storage URL --run RUN` (docs/scaling.md).",
+        )
+        workers = st.number_input(
+            "Workers on this machine",
+            min_value=1,
+            max_value=64,
+            value=1,
+            step=1,
+            key="workers",
+            help="Processes that search this benchmark together, sharing its budget and its studies.",
+        )
+    return (storage.strip() or None), int(workers)
 
 
 def _job_panel(spec: jobs.JobSpec, was_running: bool) -> None:
