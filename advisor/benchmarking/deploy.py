@@ -40,13 +40,15 @@ class DeploySteps(RunState):
         cost = {n: float(r.costs.get("fit_wall_s") or 0.0) for n, (_, r) in self.finals.items()}
         return sorted(out, key=lambda c: (-c[1], cost[c[0]]))
 
-    def update_deploy_estimate(self) -> None:
+    def update_deploy_estimate(self, families_left: int = 0) -> None:
         """Hold back time for refitting the currently best family on all rows (the policy's reserve): the best
         single family's refit, or, when the plan has an ensemble, its two members' together if that is more; for
-        a large table, its refit on every train + validation row."""
+        a large table, its refit on every train + validation row, once no family is ``families_left`` to search
+        (until then only LARGE_REFIT_SHARE is held back, so a later family's window does not pay for an earlier
+        one's refit: the rest comes out of the best family's extra trials)."""
         ranked = self.ranked_choices()
         estimate = self._deploy_estimate(ranked[0][0]) if ranked else 0.0
-        if self.policy.large and ranked:  # a large table: the refit on every train + validation row comes first
+        if self.policy.large and ranked and not families_left:  # the refit on every train + validation row first
             share = len(self.splits.train_val) / max(self.splits.n_rows, 1)
             self.policy.large_refit_estimate_s = share * estimate
         for name in self.rec.plan.families:

@@ -137,9 +137,9 @@ def _run_plan(
         if local is not None and workers > 1:
             local += spawn_local(run.storage, run.sharing.run, workers - 1, run.threads or 1, run.run_dir / "workers")
     searchable = run.searchable(planned)
-    for name in searchable:
+    for done, name in enumerate(searchable, start=1):
         run.search_and_refit(name)
-        run.update_deploy_estimate()  # later windows leave room to refit the best family on every row
+        run.update_deploy_estimate(families_left=len(searchable) - done)  # later windows leave room for a refit
     run.use_leftover(searchable)
     if run.policy.large:  # a large table: the time held back goes to refits on every row, best family first
         run.policy.large = False
