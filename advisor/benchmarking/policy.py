@@ -62,13 +62,15 @@ SEARCH_ROWS_PER_SECOND = 2_000
 REFERENCE_FEATURES = 20
 MIN_SEARCH_ROWS = 5_000
 #: A table searched on a subsample (too large for its budget) holds back this share of the budget from the
-#: search, for every family alike, for the final refit of the chosen family on every train + validation row
-#: (measured on 2 cores: LightGBM's refit on 8,500,000 x 50 rows, each round drawing a share of them, takes about
-#: 50 s to prepare the rows, then 0.4 s per round for the work on every row, plus the share's part).
-LARGE_REFIT_SHARE = 0.35
+#: search, for every family alike, for the final refit of the chosen family on every train + validation row: the
+#: search sees a sample, the refit up to 20 times its rows. Measured on 2 cores at 600 s: LightGBM's refit on
+#: 8,500,000 x 50 rows, each round drawing a share of them, takes about 25 s to prepare and bin the rows, then
+#: 0.23 s per round for the work on every row plus 1.06 s times the share (more with more leaves): about 700
+#: rounds need 200-250 s. Holding back 35% left it 150 s, 45% 210-230 s, a half 250 s (it trained 91% of its rounds).
+LARGE_REFIT_SHARE = 0.5
 #: ...and up to this share when the refit of the best family on every row is estimated to need more (once every
 #: family has had its window: it comes out of the best family's extra trials, not out of a later family's window).
-LARGE_REFIT_MAX_SHARE = 0.5
+LARGE_REFIT_MAX_SHARE = 0.6
 #: Trials search on at most this share of the available memory (a table's bytes per row times COPIES_PER_TRIAL:
 #: the model's own copy of its data, its binned or encoded form, validation predictions).
 SEARCH_MEMORY_SHARE = 0.25

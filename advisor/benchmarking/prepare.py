@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import EmptyDataError, InvalidArgumentError
+from advisor.models.common import category_codes
 from advisor.profiling.profile import DatasetProfile
 
 __all__ = ["TablePreparer", "encode_target"]
@@ -75,10 +76,11 @@ class TablePreparer:
         for name in self.numeric:
             out[name] = pd.to_numeric(frame[name], errors="coerce").astype("float32")
         for name in self.categorical:
-            levels = self.categories[name]
-            values = frame[name].astype(str).where(frame[name].notna())
-            values = values.where(values.isin(levels))  # a level unseen in training counts as missing
-            out[name] = pd.Categorical(values, categories=levels)
+            column, levels = frame[name], self.categories[name]
+            if not pd.api.types.is_string_dtype(column) or isinstance(column.dtype, pd.CategoricalDtype):
+                column = column.astype(str).where(column.notna())  # numbers, booleans: their text is the level
+            codes = category_codes(column, levels)  # a level unseen in training counts as missing
+            out[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(levels))
         return out
 
 

@@ -55,9 +55,9 @@ MIN_PROBE_S = 0.1
 #: A shared run: seconds at most the first worker waits, after a family's window, for other workers' last trials.
 SHARED_WAIT_S = 10.0
 #: A large table's final refit of a paced model (LightGBM) trains on every row, each round drawing a share of them,
-#: when the rows that fit its time are at least this share of all. Below it, the work each round does on every row
-#: (gradients, scores: a quarter of a full round, measured on 8,500,000 x 50 rows) would cut its rounds short, and
-#: a subsample of as many rows as fit, with all of them, makes better use of the time.
+#: when the time left is at least this share of its estimate on every row (its trial's time scaled by rows). Below
+#: it, the work each round does on every row (gradients, scores: a fifth of a full round, measured on 8,500,000 x 50
+#: rows) would cut its rounds short, and a subsample of as many rows as fit, with all of them, is the better use.
 PACED_MIN_SHARE = 0.3
 
 
@@ -284,7 +284,8 @@ class SearchSteps(RunState):
         model = AdvisorModel(name, self.task, est, view.preparer, self.labels, metadata, self.form)
         costs = self._end_to_end_costs(model, view, costs)
         path = save_model(model, self.run_dir / "models" / f"{name}.pkl")
-        self.policy.scoring_estimate_s = max(self.policy.scoring_estimate_s, time.monotonic() - scoring)
+        self.scoring_s[name] = time.monotonic() - scoring
+        self.policy.scoring_estimate_s = max(self.policy.scoring_estimate_s, self.scoring_s[name])
         result = self._family_result(
             name,
             best,
@@ -358,6 +359,8 @@ class SearchSteps(RunState):
         if best is None:
             return
         ctx = self.context(name)
+        # after the search, what is left to score is this family's refit model: its own time, not the slowest's
+        self.policy.scoring_estimate_s = self.scoring_s.get(name, self.policy.scoring_estimate_s)
         self._refit(name, spec, ctx, best, self.policy.search_end, self.data_for(spec.view_for(ctx), name), final=True)
         model, result = self.finals[name]
         if result.train_rows != searched.train_rows:
@@ -378,8 +381,8 @@ class SearchSteps(RunState):
         if deadline is not False:
             return rows, deadline, None
         fit = int(0.95 * self.policy.affordable_rows(per_row_s, window_end))  # clear of the deadline's own margin
-        if paced and fit >= PACED_MIN_SHARE * len(rows):
-            limit = self.policy.refit_deadline(window_end, per_row_s * fit)
+        if paced and self.policy.refit_time_left(window_end) >= PACED_MIN_SHARE * per_row_s * len(rows):
+            limit = self.policy.refit_deadline(window_end, 0.0)  # all the time left: the pacer keeps its own margin
             if isinstance(limit, float):
                 return rows, limit, Pace(limit, scale=fit / len(rows))
         if fit < 1.2 * trial_rows:

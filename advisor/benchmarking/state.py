@@ -117,6 +117,7 @@ class RunState:
         self.best_outcomes: dict[str, TrialOutcome] = {}  # this call's best trial per family, model in memory
         self.val_predictions: dict[str, Predictions] = {}  # the final model's validation predictions
         self.test_predictions: dict[str, np.ndarray] = {}  # the final model's test predictions (the same rows)
+        self.scoring_s: dict[str, float] = {}  # seconds each final model took to score on test and save
         self.deployed: dict[str, Any] = {}
         self.choice: tuple[str | None, str] = (None, "")
         self.trials_done = 0

@@ -3,6 +3,9 @@
 Both take a DataFrame whose categorical columns (pandas ``category``; ``object``, ``string`` and
 ``bool`` columns are converted) are split on natively, or a plain numeric array; NaN is allowed.
 The categories seen in fit are remembered, so a category unseen in fit is treated as missing later.
+float32 columns stay float32 (both libraries bin their values alike); LightGBM reads the prepared columns as
+an Arrow table, without copying them into one matrix (8.5M x 50 rows: 14 s to prepare and bin, 39 s through
+a DataFrame).
 
 ``fit(X, y, eval_set=(X_val, y_val), progress=callable)`` evaluates the validation loss after
 every boosting round (log loss for classification, RMSE for regression), calls
@@ -30,6 +33,7 @@ from typing import Any, TypeVar
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import xgboost as xgb
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.class_weight import compute_sample_weight
@@ -37,6 +41,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from advisor.models.common import (
     TabularInputTags,
+    category_codes,
     encode_classes,
     is_categorical_dtype,
     n_threads,
@@ -136,8 +141,27 @@ def _recode(column: pd.Series, categories: pd.Index) -> pd.Categorical:
         mapping = np.append(categories.get_indexer(column.cat.categories), -1)
         codes = mapping[column.cat.codes.to_numpy()]  # code -1 (missing) picks the appended -1
     else:
-        codes = categories.get_indexer(column.astype(object))
+        codes = category_codes(column, categories)
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+
+
+def _codes_or_values(column: np.ndarray | pd.Categorical) -> np.ndarray:
+    """A categorical column's codes as floats (NaN: missing), exact in float32 up to 2**24 categories; a
+    numeric column as it is."""
+    if not isinstance(column, pd.Categorical):
+        return column
+    codes = column.codes
+    values = codes.astype(np.float32 if len(column.categories) < 2**24 else np.float64)
+    values[codes < 0] = np.nan
+    return values
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A numeric column as floats with NaN for missing: float32 stays float32 (both libraries bin its values
+    alike, at half the memory), anything else becomes float64."""
+    values = pd.to_numeric(column, errors="raise")
+    dtype = np.float32 if values.dtype == np.float32 else np.float64
+    return values.to_numpy(dtype=dtype, na_value=np.nan)
 
 
 @estimator_params
@@ -200,7 +224,11 @@ class _Boosting(TabularInputTags, BaseEstimator, ABC):
             if i in self.categories_:
                 columns[f"f{i}"] = _recode(column, self.categories_[i])
             else:
-                columns[f"f{i}"] = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+                columns[f"f{i}"] = _numbers(column)
+        return self._assemble(columns)
+
+    def _assemble(self, columns: dict[str, np.ndarray | pd.Categorical]) -> Any:
+        """The prepared columns in the form the library trains and predicts on (here: a DataFrame)."""
         return pd.DataFrame(columns)
 
     def _check_params(self) -> None:
@@ -310,6 +338,12 @@ class _LightGBM(_Boosting):
     reg_lambda: float = 0.0
 
     _paced = True
+
+    def _assemble(self, columns: dict[str, np.ndarray | pd.Categorical]) -> pa.Table:
+        """An Arrow table (LightGBM reads its columns without a copy; 8.5M x 50 rows: 1.8 s + 12 s to bin,
+        against 21 s + 18 s through a DataFrame); a categorical column becomes its codes, NaN for missing."""
+        return pa.table({name: pa.array(_codes_or_values(column)) for name, column in columns.items()})
+
     # LightGBM bags into a subset of the data at a share of at most 0.5, and a share changed across 0.5 during
     # training fails its split checks (LightGBM 4.7: "Check failed: (best_split_info.left_count) > (0)")
     _pace_ceiling = 0.5
@@ -344,7 +378,14 @@ class _LightGBM(_Boosting):
         }
         if n_classes > 2:
             params["num_class"] = n_classes
-        train_set = lgb.Dataset(X, y, weight=weight, params={"verbosity": -1}, free_raw_data=True)
+        train_set = lgb.Dataset(
+            X,
+            y,
+            weight=weight,
+            categorical_feature=sorted(self.categories_),
+            params={"verbosity": -1},
+            free_raw_data=True,
+        )
         valid_sets = None
         if valid is not None:
             valid_sets = [lgb.Dataset(valid[0], valid[1], reference=train_set)]

@@ -5,8 +5,9 @@ bagging builds a round's histograms from its share only, so a round's time falls
 table's final refit uses that to train on every row within the time it has: :class:`Pace` asks a fit to end its
 rounds by a deadline, starting from a share of what the model would draw by itself; :class:`Pacer` times each
 round and lowers the share (or raises it back, never above the model's own) so that the rounds left end by the
-deadline. The share never goes below ``floor``; when even that is too slow, the caller's deadline stops the fit
-early, and its summary says how many rounds it trained.
+deadline (a round's time is a fixed part for the work on every row plus a part per row drawn: both are
+estimated from the rounds timed at two shares). The share never goes below ``floor``; when even that is too
+slow, the caller's deadline stops the fit early, and its summary says how many rounds it trained.
 
 >>> pacer = Pacer(Pace(deadline=100.0, scale=0.5), rounds=10, own=0.8)
 >>> pacer.fraction
@@ -62,6 +63,7 @@ class Pacer:
         self.trained = 0
         self._last: float | None = None
         self._durations: list[float] = []
+        self._timed: dict[float, float] = {}  # a round's seconds at each share drawn so far (the latest)
 
     def _clamp(self, share: float) -> float:
         return round(min(max(share, self.floor), self.ceiling), 4)
@@ -79,13 +81,27 @@ class Pacer:
             return None
         per_round = statistics.median(self._durations[-2 * MEASURED_ROUNDS :])
         target = MARGIN * max(self.pace.deadline - now, 0.0) / rounds_left
-        wanted = self._clamp(self.fraction * target / max(per_round, 1e-9))
+        wanted = self._clamp(self._share_for(target, per_round))
         if abs(wanted - self.fraction) <= CHANGE * self.fraction:
             return None
+        self._timed.pop(self.fraction, None)
+        self._timed[self.fraction] = per_round  # last in order: the latest share timed
         self.fraction = wanted
         self.lowest = min(self.lowest, wanted)
         self._durations.clear()
         return wanted
+
+    def _share_for(self, target: float, per_round: float) -> float:
+        """The share whose rounds take ``target`` seconds. A round's time is a fixed part (the work on every row)
+        plus a part per row drawn: the line through this share's time and the last other share's gives both;
+        with one share timed so far, the time is taken as proportional to the share."""
+        other = next((share for share in reversed(self._timed) if share != self.fraction), None)
+        if other is not None:
+            slope = (per_round - self._timed[other]) / (self.fraction - other)
+            fixed = per_round - slope * self.fraction
+            if slope > 0 and 0 <= fixed < per_round:
+                return (target - fixed) / slope
+        return self.fraction * target / max(per_round, 1e-9)
 
     def summary(self) -> dict[str, Any]:
         """What the fit did: the shares of rows its rounds drew (first, lowest, last) and the rounds it trained

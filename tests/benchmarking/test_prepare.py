@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import advisor
@@ -29,6 +30,23 @@ def test_unseen_category_becomes_missing_and_missing_columns_are_named() -> None
     assert out["colour"].isna().all()
     with pytest.raises(InvalidArgumentError, match="size"):
         prep.transform(pd.DataFrame({"colour": ["red"]}))
+
+
+def test_categories_are_the_same_whatever_the_columns_storage() -> None:
+    """Arrow-backed strings (pandas' default), Python strings, objects, categories, numbers and booleans as
+    levels: the same codes, an unseen level and a missing value alike become missing."""
+    prep = TablePreparer(categorical=["c"], categories={"c": ["1", "True", "a", "b"]})
+    expected = [2, -1, 3, -1, 2]
+    for dtype in ("str", pd.StringDtype("python"), pd.ArrowDtype(pa.large_string()), object, "category"):
+        column = pd.Series(["a", "zz", "b", None, "a"], dtype=dtype)
+        assert prep.transform(pd.DataFrame({"c": column}))["c"].cat.codes.tolist() == expected, dtype
+    assert prep.transform(pd.DataFrame({"c": [1, 2, None]}))["c"].cat.codes.tolist() == [-1, -1, -1]  # 1.0
+    assert prep.transform(pd.DataFrame({"c": pd.Series([1, 2, None], dtype="Int64")}))["c"].cat.codes.tolist() == [
+        0,
+        -1,
+        -1,
+    ]
+    assert prep.transform(pd.DataFrame({"c": [True, False]}))["c"].cat.codes.tolist() == [1, -1]
 
 
 def test_no_usable_columns() -> None:

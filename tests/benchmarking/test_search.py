@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import advisor
 from advisor.benchmarking.policy import TimePolicy
@@ -77,6 +78,34 @@ def test_a_final_refit_that_does_not_fit_paces_a_paced_model_over_every_row() ->
     # the same through the plan of a large table's final refit (the runner's path)
     planned = state._refit_plan("lightgbm", None, 1_000, per_row, None, True, paced=True)
     assert planned is not None and len(planned[0]) == 10_000 and planned[2] is not None and not state.notes
+    # the time left is a third of the estimate on every row: paced, its first rounds drawing a quarter (the pacer
+    # raises the share while the rounds run ahead of the deadline)
+    rows, _, pace = state._refit_rows(None, 10.0 / (0.32 * 10_000), 1_000, paced=True)
+    assert len(rows) == 10_000 and pace is not None and 0.2 < pace.scale < PACED_MIN_SHARE
     # a tenth fits: too few to pace (each round's work on every row would dominate): a subsample
     rows, _, pace = state._refit_rows(None, 10.0 / (1.2 * 1_000), 100, paced=True)
     assert len(rows) < 1_000 and pace is None and PACED_MIN_SHARE > 0.1
+
+
+def test_a_final_refit_holds_back_the_scoring_of_its_own_family_not_the_slowest() -> None:
+    """After the search of a large table, what is left after a family's final refit is scoring that family's
+    model: a network's slow scoring (30 s here) no longer shortens LightGBM's refit (1 s to score)."""
+    from advisor.data.dataset import Modality
+
+    state = _refit_state(10_000, budget=600.0)
+    state.modality = Modality.TABULAR
+    searched = SimpleNamespace(train_rows=1_000, best_trial=3)
+    state.finals = {"lightgbm": (None, searched), "tabm": (None, searched)}  # type: ignore[dict-item]
+    state.studies = {n: SimpleNamespace(get_trials=lambda: [SimpleNamespace(number=3)]) for n in state.finals}  # type: ignore[misc]
+    state.scoring_s = {"lightgbm": 1.0, "tabm": 30.0}
+    state.policy.scoring_estimate_s = 30.0  # the slowest scoring so far: held back during the search
+    search_end = state.policy.search_end
+    seen: list[tuple[str, float]] = []
+    state.context = lambda name: None  # type: ignore[method-assign, assignment, return-value]
+    state.data_for = lambda view, name: None  # type: ignore[method-assign, assignment, return-value]
+    state._refit = lambda name, *args, **kwargs: seen.append((name, state.policy.search_end))  # type: ignore[method-assign, assignment, return-value]
+    for name in ("lightgbm", "tabm"):
+        state.refit_on_all_rows(name)
+    assert [name for name, _ in seen] == ["lightgbm", "tabm"]
+    assert seen[0][1] == pytest.approx(search_end + 1.2 * 29.0)  # 29 s more for LightGBM's refit
+    assert seen[1][1] == pytest.approx(search_end)

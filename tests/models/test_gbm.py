@@ -7,6 +7,7 @@ import time
 import numpy as np
 import optuna
 import pandas as pd
+import pyarrow as pa
 import pytest
 from sklearn.metrics import log_loss, mean_squared_error, recall_score
 
@@ -62,7 +63,9 @@ def test_adult_native_categoricals(name, adult):
     assert model.score(X_te, y_te) > 0.84  # majority class: 0.76
     assert set(model.categories_) == {X.columns.get_loc(c) for c in X.select_dtypes("category")}
     if name == "lightgbm":
-        assert model.booster_.pandas_categorical is not None  # categorical_feature from the category dtype
+        infos = model.booster_.dump_model()["feature_infos"]  # a categorical feature lists its categories
+        categorical = {int(f[1:]) for f, info in infos.items() if info["values"]}
+        assert categorical == set(model.categories_)
         assert '"decision_type":"=="' in model.booster_.model_to_string().replace(" ", "") or any(
             "==" in str(t) for t in model.booster_.dump_model()["tree_info"][:50]
         )
@@ -80,6 +83,34 @@ def test_adult_raw_strings_and_unseen_categories(name, adult):
     X_te.loc[::4, "occupation"] = "Astronaut"  # unseen: treated as missing
     X_te.loc[::5, "age"] = np.nan
     assert model.score(X_te, y_te) > 0.82
+
+
+@family
+def test_every_kind_of_string_column_and_float32_give_the_same_model(name, adult):
+    X, y, _, _, X_te, _ = adult
+    X, y, X_te = X.iloc[:3000], y[:3000], X_te.iloc[:500].copy()
+    X_te["occupation"] = X_te["occupation"].astype(object)
+    X_te.loc[X_te.index[::4], "occupation"] = "Astronaut"  # unseen
+    X_te.loc[X_te.index[::7], "occupation"] = None  # missing
+    strings = list(X.select_dtypes("category"))
+    numbers = list(X.select_dtypes("number"))
+    probas = []
+    for kind in ("str", pd.StringDtype("python"), object, pd.ArrowDtype(pa.large_string())):
+        train, test = X.astype(dict.fromkeys(strings, kind)), X_te.astype(dict.fromkeys(strings, kind))
+        if kind == "str":
+            assert hasattr(train[strings[0]].array, "__arrow_array__")  # pandas' default: Arrow-backed
+        probas.append(classifier(name, n_estimators=30).fit(train, y).predict_proba(test))
+    narrow, narrow_te = X.astype(dict.fromkeys(numbers, np.float32)), X_te.astype(dict.fromkeys(numbers, np.float32))
+    wide, wide_te = (
+        narrow.astype(dict.fromkeys(numbers, np.float64)),
+        narrow_te.astype(dict.fromkeys(numbers, np.float64)),
+    )
+    for train, test in ((narrow, narrow_te), (wide, wide_te)):  # the same values, kept in float32 or widened
+        probas.append(classifier(name, n_estimators=30).fit(train, y).predict_proba(test))
+    for other in probas[1:4]:
+        np.testing.assert_allclose(other, probas[0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(probas[4], probas[5], rtol=0, atol=1e-12)
+    assert not np.allclose(probas[0][:, 1], probas[0][0, 1])  # a model that learned something
 
 
 @family
